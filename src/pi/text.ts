@@ -1,0 +1,87 @@
+/**
+ * Small string helpers shared by the PI type modules.
+ *
+ * Chinese input methods often produce full-width digits and letters (０-９, Ａ-Ｚ) and the
+ * ideographic space; every `normalise` folds them first. Folding is one UTF-16 unit to one, so
+ * offsets in a folded string equal offsets in the original.
+ *
+ * @module
+ */
+
+/** Fold full-width ASCII variants (U+FF01–U+FF5E) and U+3000 to their ASCII forms; same length. */
+export function foldWidth(value: string): string {
+  if (!/[\uFF01-\uFF5E\u3000]/.test(value)) return value;
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xff01 && c <= 0xff5e) out += String.fromCharCode(c - 0xfee0);
+    else if (c === 0x3000) out += ' ';
+    else out += value[i];
+  }
+  return out;
+}
+
+/** Remove the characters people put between digit groups: spaces, hyphens, dots, zero-width characters. */
+export function stripSeparators(value: string): string {
+  return value.replace(/[\s\-.\u200B-\u200D\u2060\uFEFF]/g, '');
+}
+
+/** `foldWidth` then `stripSeparators`, and upper-case: the usual first step of `normalise`. */
+export function compact(value: string): string {
+  return stripSeparators(foldWidth(value)).toUpperCase();
+}
+
+/**
+ * Replace code points `[start, end)` with `char`, one mask character per code point, so an astral
+ * CJK character counts as one (like Hutool's `StrUtil.hide`). Out-of-range bounds are clamped.
+ */
+export function hide(value: string, start: number, end: number, char = '*'): string {
+  const cps = Array.from(value);
+  const s = Math.max(0, Math.min(start, cps.length));
+  const e = Math.max(s, Math.min(end, cps.length));
+  for (let i = s; i < e; i++) cps[i] = char;
+  return cps.join('');
+}
+
+/** Mask keeping `keepStart` code points at the start and `keepEnd` at the end; all masked if they overlap. */
+export function keepEnds(value: string, keepStart: number, keepEnd: number, char = '*'): string {
+  const n = Array.from(value).length;
+  if (keepStart + keepEnd >= n) return hide(value, 0, n, char);
+  return hide(value, keepStart, n - keepEnd, char);
+}
+
+/** Luhn (ISO/IEC 7812-1) check over a string of ASCII digits. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+/** True if `y-m-d` is a real calendar date (proleptic Gregorian). */
+export function isRealDate(y: number, m: number, d: number): boolean {
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return false;
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+  return d <= days;
+}
+
+/** Days since 1970-01-01 of a calendar date, for comparisons without time-zone surprises. */
+export function dayNumber(y: number, m: number, d: number): number {
+  return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000);
+}
+
+/** Today's day number in Asia/Shanghai (DESIGN §8: policy time zone), for "not in the future" checks. */
+export function todayInShanghai(now: Date = new Date()): number {
+  return Math.floor((now.getTime() + 8 * 3_600_000) / 86_400_000);
+}
