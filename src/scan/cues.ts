@@ -1,0 +1,95 @@
+/**
+ * Cue words (context words, name and address cues) compiled for the byte scanner.
+ *
+ * Instead of searching a text window around every candidate (which costs more than the scan),
+ * the scanner notes where each cue word last ended while it walks the bytes; scoring a candidate
+ * is then a few array reads. CJK cues are found by their first character (a 64K flag table) and
+ * a byte comparison; ASCII cues are whole alphanumeric words, compared lower-cased without `_`/`-`.
+ *
+ * @module
+ */
+import type { PiTypeId } from '../pi/types.ts';
+
+/** Flags in the per-code-point table. */
+export const F_CUE = 1;
+/** Province abbreviations that start a licence plate (京, 沪, 粤 …). */
+export const F_PROVINCE = 2;
+/** Address structure characters (省 市 区 路 号 …): two on one line ask for an address check. */
+export const F_ADDRESS_PART = 4;
+
+export type CueRole = 'raise' | 'lower' | 'name' | 'address';
+
+export interface CjkCue {
+  readonly id: number;
+  /** UTF-8 bytes of the whole word. */
+  readonly bytes: Uint8Array;
+}
+
+/** Normalise a field or ASCII cue: lower-case, without spaces, `_`, `-`, quotes and backticks. */
+export function normaliseKey(s: string): string {
+  return s.toLowerCase().replace(/[\s_\-"'`.]/g, '');
+}
+
+export class CueIndex {
+  readonly words: string[] = [];
+  readonly roles: Set<CueRole>[] = [];
+  readonly flags = new Uint8Array(65536);
+  readonly cjkByFirst = new Map<number, CjkCue[]>();
+  readonly asciiWords = new Map<string, number>();
+  /** Per type: cue ids that raise / lower its score. */
+  readonly raiseIds = new Map<PiTypeId, Int32Array>();
+  readonly lowerIds = new Map<PiTypeId, Int32Array>();
+  readonly #ids = new Map<string, number>();
+  #maxAsciiLength = 0;
+
+  /** Register a cue word and return its id. */
+  add(word: string, role: CueRole): number {
+    const isAscii = /^[\x20-\x7e]+$/.test(word);
+    const key = isAscii ? normaliseKey(word) : word;
+    if (key === '') return -1;
+    let id = this.#ids.get(key);
+    if (id === undefined) {
+      id = this.words.length;
+      this.words.push(key);
+      this.roles.push(new Set());
+      this.#ids.set(key, id);
+      if (isAscii) {
+        this.asciiWords.set(key, id);
+        this.#maxAsciiLength = Math.max(this.#maxAsciiLength, key.length);
+      } else {
+        const first = word.codePointAt(0)!;
+        // Only cues starting with a 3-byte character (all CJK cues) are indexed by first character.
+        if (first < 0x800 || first > 0xffff) return id;
+        this.flags[first]! |= F_CUE;
+        const list = this.cjkByFirst.get(first) ?? [];
+        list.push({ id, bytes: Buffer.from(word, 'utf8') });
+        // Longest first, so 身份证号码 wins over 身份证.
+        list.sort((a, b) => b.bytes.length - a.bytes.length);
+        this.cjkByFirst.set(first, list);
+      }
+    }
+    this.roles[id]!.add(role);
+    return id;
+  }
+
+  get maxAsciiLength(): number {
+    return this.#maxAsciiLength;
+  }
+
+  /** Id of the CJK cue starting at `buf[i]` (whose first code point is `cp`), or -1. */
+  matchCjk(buf: Uint8Array, i: number, cp: number): CjkCue | undefined {
+    const list = this.cjkByFirst.get(cp);
+    if (!list) return undefined;
+    outer: for (const cue of list) {
+      const b = cue.bytes;
+      if (i + b.length > buf.length) continue;
+      for (let k = 3; k < b.length; k++) if (buf[i + k] !== b[k]) continue outer;
+      return cue;
+    }
+    return undefined;
+  }
+
+  hasRole(id: number, role: CueRole): boolean {
+    return this.roles[id]?.has(role) ?? false;
+  }
+}

@@ -1,0 +1,229 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../test/synth/rng.ts';
+import { residentId, uscc } from '../../test/synth/ids.ts';
+import { residentIdCheckChar } from '../pi/cn-resident-id.ts';
+import { usccCheckChar } from '../pi/cn-uscc.ts';
+import { scanBuffer, scanStream, scanText } from './stream.ts';
+import type { Finding, ScanOptions } from './types.ts';
+
+const NOW = new Date('2026-11-28T00:00:00Z');
+const opts: ScanOptions = { now: NOW, showValues: true };
+
+/** An 18-digit resident ID with a correct check character. */
+function id18(first17: string): string {
+  return first17 + residentIdCheckChar(first17);
+}
+function credit(first17: string): string {
+  return first17 + usccCheckChar(first17);
+}
+function types(found: readonly Finding[]): string[] {
+  return found.map((f) => f.type);
+}
+function only(text: string, o: ScanOptions = opts): Finding {
+  const found = scanText(text, o).filter((f) => f.type !== 'CN_NAME' && f.type !== 'CN_ADDRESS');
+  expect(found, JSON.stringify(found)).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('scanText on the failures of the npm peers', () => {
+  it('finds a 19-digit UnionPay card written straight after Chinese text', () => {
+    const f = only('银行卡6222021234567890128，请核对');
+    expect(f.type).toBe('CN_BANK_CARD');
+    expect(f.value).toBe('6222021234567890128');
+    expect(f.column).toBe(4);
+    expect(f.masked).not.toContain('021234567890');
+  });
+
+  it('finds digits glued to Chinese characters on both sides', () => {
+    const f = only('手机13812345678联系');
+    expect(f.type).toBe('CN_MOBILE');
+    expect([f.start, f.end]).toEqual([2, 13]);
+    expect(f.masked).toBe('138****5678');
+  });
+
+  it('accepts a lower-case x check character', () => {
+    const id = id18('11010519491231002');
+    expect(id.endsWith('X')).toBe(true);
+    const f = only(`身份证号${id.toLowerCase()}。`);
+    expect(f.type).toBe('CN_RESIDENT_ID');
+    expect(f.score).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('accepts Hong Kong, Macao and Taiwan residence permits (81/82/83)', () => {
+    for (const prefix of ['810000', '820000', '830000']) {
+      const id = id18(`${prefix}19980902013`);
+      expect(only(`居住证 ${id}`).type).toBe('CN_RESIDENT_ID');
+    }
+  });
+
+  it('accepts credit codes starting with A, N and Y', () => {
+    for (const first of ['A1', 'N2', 'Y1']) {
+      const code = credit(`${first}1100006000373`.padEnd(17, '4'));
+      const f = only(`统一社会信用代码：${code}`);
+      expect(f.type).toBe('CN_USCC');
+    }
+  });
+
+  it('finds mobiles in the 146, 148 and 149 segments', () => {
+    for (const n of ['14612345678', '14812345678', '14912345678']) expect(only(`电话${n}`).type).toBe('CN_MOBILE');
+  });
+
+  it('finds +86 numbers with spaces as one number, masked whole', () => {
+    const f = only('也可拨打+86 139 1234 5678或');
+    expect(f.type).toBe('CN_MOBILE');
+    expect(f.value).toBe('+86 139 1234 5678');
+    expect(f.masked).not.toMatch(/1234/);
+  });
+
+  it('folds full-width digits and keeps offsets on the original text', () => {
+    const text = '手机：１３８１２３４５６７８';
+    const f = only(text);
+    expect(f.type).toBe('CN_MOBILE');
+    expect(text.slice(f.start, f.end)).toBe('１３８１２３４５６７８');
+    expect(f.column).toBe(4);
+  });
+
+  it('does not swallow the Chinese word next to an email', () => {
+    const text = '邮箱zhangwei@example.com，谢谢';
+    const f = only(text);
+    expect(f.type).toBe('EMAIL');
+    expect(text.slice(f.start, f.end)).toBe('zhangwei@example.com');
+  });
+});
+
+describe('hard negatives', () => {
+  const negatives = [
+    '订单号：202311110000123456，金额 128.00 元',
+    '运单号 773012345678901234 已签收',
+    '时间戳 1699999999123',
+    '号码 10012345678 与 12012345678 不是手机',
+    '详见 https://item.example.com/13812345678.html',
+    'trace 550e8400-e29b-41d4-a716-446655440000',
+    'sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    '版本 1.2.3',
+    '流水号 6222021234567890127',
+  ];
+  for (const text of negatives) {
+    it(`finds nothing in: ${text.slice(0, 24)}`, () => {
+      expect(types(scanText(text, opts))).toEqual([]);
+    });
+  }
+
+  it('rejects an ID whose check character is wrong, even with context', () => {
+    const id = id18('11010519491231002');
+    const bad = `${id.slice(0, 17)}${id.endsWith('1') ? '2' : '1'}`;
+    expect(types(scanText(`身份证号${bad}`, opts))).toEqual([]);
+  });
+
+  it('rejects an ID with an impossible date', () => {
+    expect(types(scanText(`身份证号${id18('11010519491331002')}`, opts))).toEqual([]);
+  });
+});
+
+describe('context', () => {
+  it('raises a weak type near its context words and drops it without them', () => {
+    expect(types(scanText('护照号码：E12345678', opts))).toEqual(['CN_PASSPORT']);
+    expect(types(scanText('型号 E12345678', opts))).toEqual([]);
+  });
+
+  it('lowers a mobile-like number preceded by an order-number word', () => {
+    expect(types(scanText('订单号13812345678', opts))).toEqual([]);
+    expect(types(scanText('联系电话13812345678', opts))).toEqual(['CN_MOBILE']);
+  });
+
+  it('explains the score without the value', () => {
+    const [f] = scanText('手机号 13812345678', { ...opts, explain: true, showValues: false });
+    expect(f?.explanation?.context).toEqual({ word: '手机号', effect: 'raise' });
+    expect(JSON.stringify(f)).not.toContain('13812345678');
+  });
+});
+
+describe('fields', () => {
+  it('names CSV columns and trusts a column header', () => {
+    const rng = mulberry32(7);
+    const id = residentId(rng);
+    const csv = `订单号,证件号码,金额\r\n202311110000123456,${id},12.00\r\n`;
+    const found = scanText(csv, { ...opts, format: 'csv' });
+    expect(found.map((f) => [f.type, f.field, f.line, f.column])).toEqual([['CN_RESIDENT_ID', '证件号码', 2, 20]]);
+  });
+
+  it('names JSON keys', () => {
+    const found = scanText('{"uid":"u1","mobile":"13812345678","msg":"ok"}\n', { ...opts, format: 'jsonl' });
+    expect(found.map((f) => [f.type, f.field])).toEqual([['CN_MOBILE', 'mobile']]);
+  });
+
+  it('names SQL columns from CREATE TABLE for INSERT without a column list', () => {
+    const rng = mulberry32(3);
+    const id = residentId(rng);
+    const sql = `CREATE TABLE \`users\` (\n  \`id\` int NOT NULL,\n  \`phone\` varchar(20),\n  \`id_no\` char(18)\n);\nINSERT INTO \`users\` VALUES (1,'13812345678','${id}'),(2,'13912345678','x');\n`;
+    const found = scanText(sql, { ...opts, format: 'sql' });
+    expect(found.map((f) => [f.type, f.field])).toEqual([
+      ['CN_MOBILE', 'phone'],
+      ['CN_RESIDENT_ID', 'id_no'],
+      ['CN_MOBILE', 'phone'],
+    ]);
+  });
+});
+
+describe('streaming', () => {
+  it('gives the same findings whatever the chunking', async () => {
+    const rng = mulberry32(11);
+    const lines: string[] = [];
+    for (let i = 0; i < 200; i++) lines.push(`第${i}行 身份证 ${residentId(rng)}，手机１３９１２３４５６７８，卡号 6222021234567890128\r`);
+    const bytes = Buffer.from(lines.join('\n'), 'utf8');
+    const whole = scanBuffer(bytes, opts);
+    expect(whole.length).toBe(600);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 30 }), async (cuts) => {
+        const chunks: Uint8Array[] = [];
+        let at = 0;
+        for (const c of cuts) {
+          if (at >= bytes.length) break;
+          chunks.push(bytes.subarray(at, at + c));
+          at += c;
+        }
+        if (at < bytes.length) chunks.push(bytes.subarray(at));
+        const streamed: Finding[] = [];
+        for await (const f of scanStream(chunks, { ...opts, regionSize: 4096, maxLine: 8192 })) streamed.push(f);
+        expect(streamed).toEqual(whole);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('scans a single line longer than the region limit, with correct columns', async () => {
+    const rng = mulberry32(5);
+    const ids = Array.from({ length: 50 }, () => residentId(rng));
+    const filler = '数据'.repeat(20_000);
+    const text = ids.map((id) => `${filler} 身份证${id}`).join(' ');
+    const chunks = [Buffer.from(text, 'utf8')];
+    const streamed: Finding[] = [];
+    for await (const f of scanStream(chunks, { ...opts, regionSize: 64 << 10, maxLine: 128 << 10 })) streamed.push(f);
+    expect(streamed.map((f) => f.value)).toEqual(ids);
+    const firstColumn = 40_000 + 1 + 3 + 1;
+    expect(streamed[0]!.column).toBe(firstColumn);
+    expect(streamed[1]!.column).toBe(firstColumn + 18 + 1 + 40_000 + 1 + 3);
+  });
+});
+
+describe('property: generated values are found in any surrounding', () => {
+  it('finds every generated resident ID and credit code between random CJK text', () => {
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.constantFrom('身份证', '证件号码：', '公民身份号码 ', 'ID: '),
+        fc.constantFrom('', '，', '。', ' ', '号'),
+        (seed, before, after) => {
+          const rng = mulberry32(seed);
+          const id = residentId(rng);
+          const code = uscc(rng);
+          const text = `${before}${id}${after}信用代码${code}${after}`;
+          const found = scanText(text, opts);
+          expect(found.map((f) => f.value)).toEqual([id, code]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

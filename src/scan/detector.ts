@@ -1,0 +1,779 @@
+/**
+ * The detector: one pass over UTF-8 bytes that proposes candidates by shape, lets each PI type's
+ * validator judge them, and scores them with the cue words and field names around them.
+ *
+ * Design notes
+ * - Bytes, not strings (see bytes.ts). Full-width digits and letters are folded as they are read,
+ *   so `１３８１２３４５６７８` is a mobile number and offsets still point into the original.
+ * - Boundaries come from the lexer, never from `\b`: a token is a maximal run of ASCII letters and
+ *   digits (and their full-width forms) joined by single separators, so `手机13812345678` yields
+ *   the number and `ID_a13812345678b` yields nothing.
+ * - Context is remembered, not searched: cue words record where they last ended (cues.ts).
+ * - Names and addresses have no checksum; lines with a cue for them are decoded and handed to the
+ *   matchers in `pi/cn-name.ts` and `pi/cn-address.ts`, as are cells whose column/key says "name".
+ *
+ * @module
+ */
+import { CATALOGUE } from '../pi/catalogue.ts';
+import { ADDRESS_TRIGGERS, cnAddress, findAddresses } from '../pi/cn-address.ts';
+import { findNames, NAME_CUES_AFTER, NAME_CUES_BEFORE } from '../pi/cn-name.ts';
+import type { PiType, PiTypeId, Validation } from '../pi/types.ts';
+import {
+  ALNUM,
+  alignBack,
+  CLS,
+  cp3,
+  DIGIT,
+  decode,
+  fullWidthAscii,
+  JOIN_ANY,
+  JOIN_DIGITS,
+  UPPER,
+  utf8Length,
+} from './bytes.ts';
+import { CueIndex, F_ADDRESS_PART, F_CUE, F_PROVINCE, normaliseKey } from './cues.ts';
+import { FieldResolver } from './fields.ts';
+import { alnumTypes, digitTypes, GROUPINGS } from './shapes.ts';
+import type { Explanation, ScanOptions, SourceFormat } from './types.ts';
+
+/** A finding before line/column are known: offsets are bytes in the region's buffer. */
+export interface RawFinding {
+  start: number;
+  end: number;
+  type: PiTypeId;
+  score: number;
+  masked: string;
+  value?: string;
+  field?: string;
+  explanation?: Explanation;
+}
+
+/** How far back (bytes, within the line) a context word still counts: ~20 CJK characters. */
+const WINDOW = 64;
+/** Bytes decoded around a name/address cue. */
+const NAME_WINDOW = 240;
+const MAX_WORDS = 64;
+const MAX_TOKEN_BYTES = 512;
+/** Context words move a score this share of the way to 1 (raise) or down by LOWER. */
+const RAISE = 0.6;
+const FIELD_RAISE = 0.8;
+const LOWER = 0.35;
+
+const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领';
+const PLATE_SUFFIX = '学警挂港澳使领';
+const ADDRESS_PARTS = '省市区县镇乡街路道巷弄号栋幢室村';
+
+/** Bytes that end a URL run (whitespace, quotes, brackets). */
+const URL_END = new Uint8Array(256);
+for (const ch of ' \t\r\n"\'<>()[]{},;|`') URL_END[ch.charCodeAt(0)] = 1;
+/** Bytes after which a CJK character starts a cell/value: quote, delimiter. */
+const CELL_OPEN = new Uint8Array(256);
+for (const ch of '"\',\t|;') CELL_OPEN[ch.charCodeAt(0)] = 1;
+
+type FieldDecision = 'match' | 'raise' | 'lower' | 'none';
+
+export class Detector {
+  readonly #types = new Map<PiTypeId, PiType>();
+  readonly #cues = new CueIndex();
+  readonly #minScore: number;
+  readonly #showValues: boolean;
+  readonly #explain: boolean;
+  readonly #validateOptions: { now?: Date };
+  readonly #fieldTypes = new Map<string, Set<PiTypeId>>();
+  readonly #fieldDecisions = new Map<string, FieldDecision>();
+  readonly #names: boolean;
+  readonly #addresses: boolean;
+  readonly #plates: boolean;
+  readonly fields: FieldResolver;
+  readonly #structured: boolean;
+
+  // Per-region state.
+  #buf: Buffer = Buffer.alloc(0);
+  #lastPos: Float64Array;
+  #lineStart = 0;
+  #urlStart = -1;
+  #nameTriggers: number[] = [];
+  #addressTriggers: number[] = [];
+  #addressParts = 0;
+  #addressCue = false;
+  #cellTriggers: number[] = [];
+  #out: RawFinding[] = [];
+  // Token scratch space (reused: the hot path allocates only strings).
+  readonly #wStart = new Int32Array(MAX_WORDS);
+  readonly #wEnd = new Int32Array(MAX_WORDS);
+  readonly #wSep = new Uint8Array(MAX_WORDS);
+  readonly #wDigits = new Uint8Array(MAX_WORDS);
+  readonly #wText: string[] = new Array<string>(MAX_WORDS).fill('');
+
+  constructor(options: ScanOptions = {}) {
+    const wanted = options.types ? new Set(options.types) : undefined;
+    for (const [id, mod] of CATALOGUE) if (!wanted || wanted.has(id)) this.#types.set(id, mod);
+    this.#minScore = options.minScore ?? 0.5;
+    this.#showValues = options.showValues ?? false;
+    this.#explain = options.explain ?? false;
+    this.#validateOptions = options.now ? { now: options.now } : {};
+    const format: SourceFormat = options.format ?? 'text';
+    this.fields = new FieldResolver(format);
+    this.#structured = format !== 'text';
+    this.#names = this.#types.has('CN_NAME');
+    this.#addresses = this.#types.has('CN_ADDRESS');
+    this.#plates = this.#types.has('CN_LICENSE_PLATE');
+
+    for (const [id, mod] of this.#types) {
+      const raise = mod.context.raise.map((w) => this.#cues.add(w, 'raise')).filter((x) => x >= 0);
+      const lower = (mod.context.lower ?? []).map((w) => this.#cues.add(w, 'lower')).filter((x) => x >= 0);
+      this.#cues.raiseIds.set(id, Int32Array.from(raise));
+      this.#cues.lowerIds.set(id, Int32Array.from(lower));
+      for (const f of mod.fieldNames) {
+        const key = normaliseKey(f);
+        const set = this.#fieldTypes.get(key) ?? new Set();
+        set.add(id);
+        this.#fieldTypes.set(key, set);
+      }
+    }
+    if (this.#names) for (const w of [...NAME_CUES_BEFORE, ...NAME_CUES_AFTER]) this.#cues.add(w, 'name');
+    if (this.#addresses) {
+      for (const w of cnAddress.context.raise) this.#cues.add(w, 'address');
+      for (const w of ADDRESS_TRIGGERS) if ([...w].length > 1) this.#cues.add(w, 'address');
+      for (const ch of ADDRESS_PARTS) this.#cues.flags[ch.codePointAt(0)!]! |= F_ADDRESS_PART;
+    }
+    for (const ch of PROVINCES) this.#cues.flags[ch.codePointAt(0)!]! |= F_PROVINCE;
+    this.#lastPos = new Float64Array(this.#cues.words.length).fill(-1);
+  }
+
+  /**
+   * Scan `buf[from, to)`, which must start at a line start. Returns findings sorted by start,
+   * overlaps resolved (the higher score wins). Offsets are indices into `buf`.
+   */
+  scanRegion(buf: Uint8Array, from: number, to: number): RawFinding[] {
+    this.#buf = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    const b = this.#buf;
+    this.#out = [];
+    this.#lastPos.fill(-1);
+    this.#lineStart = from;
+    this.#urlStart = -1;
+    this.fields.beginRegion(b, from, to);
+    const flags = this.#cues.flags;
+    const cellAware = this.#structured && (this.#names || this.#addresses);
+
+    let i = from;
+    while (i < to) {
+      const c = b[i]!;
+      if (c < 0x80) {
+        const k = CLS[c]!;
+        if (k & ALNUM || (c === 0x2b && CLS[b[i + 1] ?? 0]! & DIGIT)) {
+          i = this.#token(i, to);
+          continue;
+        }
+        if (c === 0x0a) {
+          this.#endLine(i);
+          this.#lineStart = i + 1;
+        } else if (c === 0x3a && b[i + 1] === 0x2f && b[i + 2] === 0x2f) {
+          this.#urlStart = i; // "://": the rest of this run is a URL
+        } else if (this.#urlStart >= 0 && URL_END[c]) {
+          this.#urlStart = -1;
+        }
+        i++;
+        continue;
+      }
+      if (c >= 0xe0 && c < 0xf0) {
+        if (c === 0xef) {
+          const a = fullWidthAscii(b[i + 1] ?? 0, b[i + 2] ?? 0);
+          if (a !== 0 && CLS[a]! & ALNUM) {
+            i = this.#token(i, to);
+            continue;
+          }
+        }
+        const cp = cp3(b, i);
+        const f = flags[cp]!;
+        if (f !== 0) this.#cjk(i, cp, f);
+        if (cellAware && (i === this.#lineStart || CELL_OPEN[b[i - 1]!])) this.#cellTriggers.push(i);
+        this.#urlStart = -1;
+        i += 3;
+        continue;
+      }
+      i++;
+    }
+    this.#endLine(to);
+    return resolveOverlaps(this.#out);
+  }
+
+  // ---- CJK characters: cues, address parts -------------------------------------------------
+
+  #cjk(i: number, cp: number, f: number): void {
+    if (f & F_CUE) {
+      const cue = this.#cues.matchCjk(this.#buf, i, cp);
+      if (cue) {
+        this.#lastPos[cue.id] = i + cue.bytes.length;
+        const roles = this.#cues.roles[cue.id]!;
+        if (roles.has('name')) this.#nameTriggers.push(i);
+        if (roles.has('address')) {
+          this.#addressCue = true;
+          this.#addressTriggers.push(i);
+        }
+      }
+    }
+    if (f & F_ADDRESS_PART) {
+      this.#addressParts++;
+      this.#addressTriggers.push(i);
+    }
+  }
+
+  /** At a line end: run the name and address matchers where the line asked for them. */
+  #endLine(lineEnd: number): void {
+    const wantAddress = this.#addressTriggers.length > 0 && (this.#addressCue || this.#addressParts >= 2);
+    if (this.#nameTriggers.length > 0 || wantAddress) {
+      const triggers = wantAddress ? this.#nameTriggers.concat(this.#addressTriggers) : this.#nameTriggers;
+      this.#windows(triggers, lineEnd, this.#nameTriggers.length > 0, wantAddress);
+    }
+    if (this.#cellTriggers.length > 0) this.#cells(lineEnd);
+    this.#nameTriggers = [];
+    this.#addressTriggers = [];
+    this.#addressParts = 0;
+    this.#addressCue = false;
+    this.#cellTriggers = [];
+  }
+
+  #windows(triggers: number[], lineEnd: number, names: boolean, addresses: boolean): void {
+    const b = this.#buf;
+    triggers.sort((x, y) => x - y);
+    let ws = -1;
+    let we = -1;
+    const flush = () => {
+      if (ws < 0) return;
+      const text = decode(b, ws, we);
+      if (names && this.#names) {
+        for (const span of findNames(text)) this.#emitSpan('CN_NAME', text, ws, span.start, span.end, span.score);
+      }
+      if (addresses && this.#addresses) {
+        for (const span of findAddresses(text)) {
+          this.#emitSpan('CN_ADDRESS', text, ws, span.start, span.end, span.score);
+        }
+      }
+    };
+    for (const t of triggers) {
+      const s = alignBack(b, Math.max(this.#lineStart, t - NAME_WINDOW), this.#lineStart);
+      const e = alignBack(b, Math.min(lineEnd, t + NAME_WINDOW), this.#lineStart);
+      if (ws >= 0 && s <= we) {
+        if (e > we) we = e;
+      } else {
+        flush();
+        ws = s;
+        we = e;
+      }
+    }
+    flush();
+  }
+
+  /** Cells (CSV cells, JSON string values, SQL strings) that start with a CJK character. */
+  #cells(lineEnd: number): void {
+    const b = this.#buf;
+    for (const pos of this.#cellTriggers) {
+      const field = this.fields.fieldAt(b, this.#lineStart, lineEnd, pos);
+      if (field === undefined) continue;
+      const key = normaliseKey(field);
+      const isName = this.#names && this.#fieldTypes.get(key)?.has('CN_NAME') === true;
+      const isAddress = this.#addresses && this.#fieldTypes.get(key)?.has('CN_ADDRESS') === true;
+      if (!isName && !isAddress) continue;
+      const end = this.#cellEnd(pos, lineEnd);
+      const text = decode(b, pos, end);
+      if (isName) {
+        for (const span of findNames(text, { fieldIsName: true })) {
+          this.#emitSpan('CN_NAME', text, pos, span.start, span.end, span.score, field);
+        }
+      }
+      if (isAddress) {
+        for (const span of findAddresses(text, { fieldIsAddress: true })) {
+          this.#emitSpan('CN_ADDRESS', text, pos, span.start, span.end, span.score, field);
+        }
+      }
+    }
+  }
+
+  #cellEnd(pos: number, lineEnd: number): number {
+    const b = this.#buf;
+    const open = b[pos - 1];
+    const close = open === 0x22 || open === 0x27 ? open : -1;
+    for (let i = pos; i < lineEnd; i++) {
+      const c = b[i]!;
+      if (close >= 0 ? c === close && b[i - 1] !== 0x5c : CELL_OPEN[c] || c === 0x0d) return i;
+    }
+    return lineEnd;
+  }
+
+  #emitSpan(
+    type: PiTypeId,
+    text: string,
+    base: number,
+    s: number,
+    e: number,
+    score: number,
+    field?: string,
+  ): void {
+    if (score < this.#minScore) return;
+    const start = base + utf8Length(text, s);
+    const end = start + utf8Length(text.slice(s, e));
+    const value = text.slice(s, e);
+    const f = field ?? (this.#structured ? this.fields.fieldAt(this.#buf, this.#lineStart, end, start) : undefined);
+    const finding: RawFinding = {
+      start,
+      end,
+      type,
+      score: round2(score),
+      masked: this.#types.get(type)!.mask(value),
+    };
+    if (this.#showValues) finding.value = value;
+    if (f !== undefined) finding.field = f;
+    if (this.#explain) finding.explanation = { base: round2(score), checks: [] };
+    this.#out.push(finding);
+  }
+
+  // ---- ASCII / full-width tokens -------------------------------------------------------------
+
+  /** Lex the token starting at `start`, analyse it, and return the index after it. */
+  #token(start: number, to: number): number {
+    const b = this.#buf;
+    const wStart = this.#wStart;
+    const wEnd = this.#wEnd;
+    const wSep = this.#wSep;
+    const wDigits = this.#wDigits;
+    const wText = this.#wText;
+    let n = 0;
+    let i = start;
+    let text = '';
+    let allDigits = 1;
+    let hasAt = false;
+    let colons = 0;
+    let ws = start;
+    let prev = 0; // class of the previous token character
+    let sep = 0;
+    let overflow = false;
+
+    for (;;) {
+      // Read one character, folding full-width forms.
+      let a = 0;
+      let width = 1;
+      if (i < to) {
+        const c = b[i]!;
+        if (c < 0x80) a = c;
+        else if (c === 0xef) {
+          a = fullWidthAscii(b[i + 1] ?? 0, b[i + 2] ?? 0);
+          width = 3;
+        } else if (c === 0xe3 && b[i + 1] === 0x80 && b[i + 2] === 0x80) {
+          a = 0x20; // ideographic space
+          width = 3;
+        }
+      }
+      const k = a === 0 ? 0 : CLS[a]!;
+      if (k & ALNUM || (a === 0x2b && i === start)) {
+        text += String.fromCharCode(a);
+        if (!(k & DIGIT)) allDigits = a === 0x2b ? allDigits : 0;
+        prev = k;
+        i += width;
+        if (i - start > MAX_TOKEN_BYTES) {
+          overflow = true;
+          break;
+        }
+        continue;
+      }
+      // A separator joins only if the character after it is alphanumeric (and digits for JOIN_DIGITS).
+      let joins = false;
+      if (k & (JOIN_ANY | JOIN_DIGITS) && prev !== 0 && i + width < to) {
+        const nc = b[i + width]!;
+        const na = nc < 0x80 ? nc : nc === 0xef ? fullWidthAscii(b[i + width + 1] ?? 0, b[i + width + 2] ?? 0) : 0;
+        const nk = na === 0 ? 0 : CLS[na]!;
+        if (k & JOIN_ANY) joins = (nk & ALNUM) !== 0 || (a === 0x3a && na === 0x3a);
+        else if (a === 0x28) joins = (prev & DIGIT) !== 0 && (nk & ALNUM) !== 0;
+        else joins = (prev & ALNUM) !== 0 && (nk & DIGIT) !== 0;
+      }
+      if (n < MAX_WORDS) {
+        wStart[n] = ws;
+        wEnd[n] = i;
+        wSep[n] = sep;
+        wDigits[n] = allDigits;
+        wText[n] = text;
+      }
+      n++;
+      if (!joins) break;
+      if (a === 0x40) hasAt = true;
+      else if (a === 0x3a) colons++;
+      sep = a;
+      i += width;
+      if (a === 0x3a && b[i] === 0x3a) i++; // IPv6 "::"
+      ws = i;
+      text = '';
+      allDigits = 1;
+      prev = 0;
+      if (i - start > MAX_TOKEN_BYTES) overflow = true;
+    }
+    if (overflow || n > MAX_WORDS) {
+      // Giant runs (base64 blobs, digit soup) are skipped whole rather than guessed at.
+      while (i < to && b[i]! < 0x80 && CLS[b[i]!]! & (ALNUM | JOIN_ANY)) i++;
+      return i;
+    }
+    this.#asciiCues(n);
+    if (hasAt) this.#emails(start, i, n);
+    else this.#words(start, i, n, colons);
+    return i;
+  }
+
+  /** Record ASCII cue words (`mobile`, `id_card`, `tel` …) seen in this token. */
+  #asciiCues(n: number): void {
+    const cues = this.#cues.asciiWords;
+    if (cues.size === 0) return;
+    let joined = '';
+    let joinedEnd = -1;
+    for (let k = 0; k < n; k++) {
+      if (this.#wDigits[k]) continue;
+      const w = this.#wText[k]!.toLowerCase();
+      const id = cues.get(w);
+      if (id !== undefined) this.#lastPos[id] = this.#wEnd[k]!;
+      if (joinedEnd >= 0 && this.#wSep[k] !== 0x5f && this.#wSep[k] !== 0x2d) joined = '';
+      joined += w;
+      joinedEnd = this.#wEnd[k]!;
+      if (joined !== w && joined.length <= this.#cues.maxAsciiLength) {
+        const jid = cues.get(joined);
+        if (jid !== undefined) this.#lastPos[jid] = joinedEnd;
+      }
+    }
+  }
+
+  #tokenText(n: number): string {
+    let s = this.#wText[0]!;
+    for (let k = 1; k < n; k++) s += String.fromCharCode(this.#wSep[k]!) + this.#wText[k]!;
+    return s;
+  }
+
+  /** Byte offset of character `ci` of the token text (words and one-character separators). */
+  #byteAt(n: number, ci: number): number {
+    let acc = 0;
+    for (let k = 0; k < n; k++) {
+      if (k > 0) {
+        if (ci === acc) return this.#wStart[k]! - 1;
+        acc++;
+      }
+      const len = this.#wText[k]!.length;
+      if (ci < acc + len) {
+        // Full-width words are 3 bytes a character.
+        const bytesPerChar = (this.#wEnd[k]! - this.#wStart[k]!) / len;
+        return this.#wStart[k]! + (ci - acc) * bytesPerChar;
+      }
+      acc += len;
+    }
+    return this.#wEnd[n - 1]!;
+  }
+
+  #emails(_start: number, _end: number, n: number): void {
+    if (!this.#types.has('EMAIL')) return;
+    const text = this.#tokenText(n);
+    EMAIL_SHAPE.lastIndex = 0;
+    for (let m = EMAIL_SHAPE.exec(text); m; m = EMAIL_SHAPE.exec(text)) {
+      const s = this.#byteAt(n, m.index);
+      const e = this.#byteAt(n, m.index + m[0].length - 1) + 1;
+      this.#judge(['EMAIL'], m[0], s, e);
+    }
+  }
+
+  #words(start: number, end: number, n: number, colons: number): void {
+    const wText = this.#wText;
+    let covered = -1; // words up to this index were consumed by a colon-form (IPv6/MAC)
+    if (colons >= 2) covered = this.#colonForms(n);
+    if (n === 5 && isUuid(this.#tokenText(n))) return;
+    let k = covered + 1;
+    while (k < n) {
+      let used = this.#groupings(k, n);
+      if (used === 0) used = this.#single(k, n, start, end);
+      k += used > 0 ? used : 1;
+    }
+    void wText;
+  }
+
+  /** MAC addresses and IPv6 literals: forms built from hex groups and colons. */
+  #colonForms(n: number): number {
+    const text = this.#tokenText(n);
+    if (this.#types.has('MAC_ADDRESS') && MAC_COLON.test(text)) {
+      this.#judge(['MAC_ADDRESS'], text, this.#wStart[0]!, this.#wEnd[n - 1]!);
+      return n - 1;
+    }
+    if (this.#types.has('IP_ADDRESS') && (text.includes('::') || /(?:[^:]*:){5}/.test(text))) {
+      const m = IPV6_SHAPE.exec(text);
+      if (m) {
+        const s = this.#byteAt(n, m.index);
+        const e = this.#byteAt(n, m.index + m[0].length - 1) + 1;
+        if (this.#judge(['IP_ADDRESS'], m[0], s, e)) return n - 1;
+      }
+    }
+    return -1;
+  }
+
+  /** Try the conventional groupings at word `k`; returns the number of words consumed (0: none). */
+  #groupings(k: number, n: number): number {
+    const wText = this.#wText;
+    const wSep = this.#wSep;
+    const wDigits = this.#wDigits;
+    const first = wText[k]!;
+    outer: for (const g of GROUPINGS) {
+      const m = g.lengths.length;
+      if (k + m > n) continue;
+      const sep = wSep[k + 1]!;
+      if (!g.seps.includes(String.fromCharCode(sep))) continue;
+      for (let j = 0; j < m; j++) {
+        const w = wText[k + j]!;
+        const [lo, hi] = g.lengths[j]!;
+        if (w.length < lo || w.length > hi) continue outer;
+        if (j > 0 && wSep[k + j] !== sep) continue outer;
+        if (!wDigits[k + j]) {
+          const lastX = g.lastMayEndWithX && j === m - 1 && /^\d+[Xx]$/.test(w);
+          if (!lastX) continue outer;
+        }
+      }
+      if (g.first && !g.first(first)) continue;
+      if (!g.types.some((t) => this.#types.has(t))) continue;
+      let compact = '';
+      let written = first;
+      for (let j = 0; j < m; j++) compact += wText[k + j]!;
+      for (let j = 1; j < m; j++) written += String.fromCharCode(sep) + wText[k + j]!;
+      if (this.#judge(g.types, written, this.#wStart[k]!, this.#wEnd[k + m - 1]!, compact)) return m;
+      // A grouping that failed validation may still be good as separate groups (e.g. two numbers).
+    }
+    // MAC with dashes or Cisco dots: six 2-hex groups / three 4-hex groups.
+    if (this.#types.has('MAC_ADDRESS')) {
+      const mac = this.#macGroups(k, n);
+      if (mac > 0) return mac;
+    }
+    return 0;
+  }
+
+  #macGroups(k: number, n: number): number {
+    const wText = this.#wText;
+    const sep = this.#wSep[k + 1];
+    const want = sep === 0x2d ? 6 : sep === 0x2e ? 3 : 0;
+    if (want === 0 || k + want > n) return 0;
+    const len = want === 6 ? 2 : 4;
+    let written = wText[k]!;
+    for (let j = 0; j < want; j++) {
+      const w = wText[k + j]!;
+      if (w.length !== len || !HEX.test(w)) return 0;
+      if (j > 0) {
+        if (this.#wSep[k + j] !== sep) return 0;
+        written += String.fromCharCode(sep!) + w;
+      }
+    }
+    return this.#judge(['MAC_ADDRESS'], written, this.#wStart[k]!, this.#wEnd[k + want - 1]!) ? want : 0;
+  }
+
+  /** Judge word `k` on its own. */
+  #single(k: number, n: number, start: number, end: number): number {
+    const b = this.#buf;
+    const w = this.#wText[k]!;
+    const ws = this.#wStart[k]!;
+    const we = this.#wEnd[k]!;
+    if (this.#wDigits[k]) {
+      const plus = w.charCodeAt(0) === 0x2b;
+      const digits = plus ? w.slice(1) : w;
+      // Macao ID 1234567(8) / HK-style check in parentheses.
+      if (digits.length === 7 && k + 1 < n && this.#wSep[k + 1] === 0x28 && this.#wText[k + 1]!.length === 1) {
+        if (this.#judge(['MO_ID'], `${w}(${this.#wText[k + 1]})`, ws, this.#closeParen(k + 1))) return 2;
+      }
+      // 1990年1月31日
+      if (digits.length === 4 && k === n - 1 && this.#types.has('BIRTH_DATE')) {
+        const e = chineseDateEnd(b, we, Math.min(b.length, we + 24));
+        if (e > 0 && this.#judge(['BIRTH_DATE'], decode(b, ws, e), ws, e)) return 1;
+      }
+      const types = digitTypes(digits.length, digits.charCodeAt(0));
+      if (types.length > 0) this.#judge(types, w, ws, we, digits);
+      return 1;
+    }
+    const upper = w.toUpperCase();
+    // Licence plate: a province character right before a token starting with a capital letter.
+    if (k === 0 && this.#plates && ws === start && ws >= 3 && CLS[upper.charCodeAt(0)]! & UPPER) {
+      const pcp = cp3(b, ws - 3);
+      if ((b[ws - 3]! & 0xf0) === 0xe0 && this.#cues.flags[pcp]! & F_PROVINCE) {
+        let e = we;
+        let written = String.fromCodePoint(pcp) + upper;
+        const next = e + 2 < b.length ? cp3(b, e) : 0;
+        if ((b[e]! & 0xf0) === 0xe0 && PLATE_SUFFIX.includes(String.fromCharCode(next))) {
+          written += String.fromCharCode(next);
+          e += 3;
+        }
+        if (upper.length >= 5 && upper.length <= 7 && this.#judge(['CN_LICENSE_PLATE'], written, ws - 3, e)) {
+          return 1;
+        }
+      }
+    }
+    // HK ID A123456(7)
+    if (k + 1 < n && this.#wSep[k + 1] === 0x28 && this.#wText[k + 1]!.length === 1 && upper.length <= 8) {
+      const written = `${upper}(${this.#wText[k + 1]!.toUpperCase()})`;
+      if (this.#judge(['HK_ID'], written, ws, this.#closeParen(k + 1))) return 2;
+    }
+    const types = alnumTypes(upper);
+    if (types.length > 0) this.#judge(types, w, ws, we, upper);
+    void end;
+    return 1;
+  }
+
+  /** End offset of word `k` including a closing parenthesis right after it. */
+  #closeParen(k: number): number {
+    const e = this.#wEnd[k]!;
+    const c = this.#buf[e];
+    if (c === 0x29) return e + 1;
+    if (c === 0xef && this.#buf[e + 1] === 0xbc && this.#buf[e + 2] === 0x89) return e + 3;
+    return e;
+  }
+
+  /**
+   * Validate `written` as each of `types`, keep the best, score it in context and emit it.
+   * Returns true when some type accepted the value (even if context then put it under the bar),
+   * which tells the caller the words are consumed.
+   */
+  #judge(types: readonly PiTypeId[], written: string, start: number, end: number, compact = written): boolean {
+    let best: PiType | undefined;
+    let bestV: Validation | undefined;
+    for (const t of types) {
+      const mod = this.#types.get(t);
+      if (!mod) continue;
+      const v = mod.validate(compact, this.#validateOptions);
+      if (v.score > 0 && (!bestV || v.score > bestV.score)) {
+        best = mod;
+        bestV = v;
+      }
+    }
+    if (!best || !bestV) return false;
+    const field = this.#structured ? this.fields.fieldAt(this.#buf, this.#lineStart, end, start) : undefined;
+    const ctx = this.#context(best.id, start, field);
+    let score = bestV.score;
+    if (ctx.decision === 'match') score += (1 - score) * FIELD_RAISE;
+    else if (ctx.decision === 'raise') score += (1 - score) * RAISE;
+    else if (ctx.decision === 'lower') score = Math.max(0, score - LOWER);
+    if (score < this.#minScore) return true;
+    const finding: RawFinding = { start, end, type: best.id, score: round2(score), masked: best.mask(written) };
+    if (this.#showValues) finding.value = decode(this.#buf, start, end);
+    if (field !== undefined) finding.field = field;
+    if (this.#explain) {
+      const explanation: {
+        base: number;
+        checks: Validation['checks'];
+        context?: { word: string; effect: 'raise' | 'lower' };
+        fieldMatched?: boolean;
+        kind?: string;
+      } = { base: bestV.score, checks: bestV.checks };
+      if (ctx.word !== undefined && (ctx.decision === 'raise' || ctx.decision === 'lower')) {
+        explanation.context = { word: ctx.word, effect: ctx.decision };
+      }
+      if (ctx.decision === 'match') explanation.fieldMatched = true;
+      if (bestV.kind !== undefined) explanation.kind = bestV.kind;
+      finding.explanation = explanation;
+    }
+    this.#out.push(finding);
+    return true;
+  }
+
+  /** The nearest cue before `start` on this line, or the field name, decides the direction. */
+  #context(type: PiTypeId, start: number, field: string | undefined): { decision: FieldDecision; word?: string } {
+    if (field !== undefined) {
+      const d = this.#fieldDecision(type, field);
+      if (d !== 'none') return { decision: d, word: field };
+    }
+    const floor = Math.max(this.#lineStart, start - WINDOW);
+    let raiseAt = -1;
+    let raiseId = -1;
+    for (const id of this.#cues.raiseIds.get(type)!) {
+      const p = this.#lastPos[id]!;
+      if (p >= floor && p <= start && p > raiseAt) {
+        raiseAt = p;
+        raiseId = id;
+      }
+    }
+    let lowerAt = -1;
+    let lowerId = -1;
+    for (const id of this.#cues.lowerIds.get(type)!) {
+      const p = this.#lastPos[id]!;
+      if (p >= floor && p <= start && p > lowerAt) {
+        lowerAt = p;
+        lowerId = id;
+      }
+    }
+    // Inside a URL path, a number is an id unless a raise cue (e.g. `?phone=`) follows the `://`.
+    if (this.#urlStart >= 0 && this.#urlStart >= this.#lineStart && raiseAt < this.#urlStart) {
+      return { decision: 'lower', word: 'url' };
+    }
+    if (raiseAt < 0 && lowerAt < 0) return { decision: 'none' };
+    if (raiseAt >= lowerAt) return { decision: 'raise', word: this.#cues.words[raiseId]! };
+    return { decision: 'lower', word: this.#cues.words[lowerId]! };
+  }
+
+  #fieldDecision(type: PiTypeId, field: string): FieldDecision {
+    const cacheKey = `${type}\u0000${field}`;
+    let d = this.#fieldDecisions.get(cacheKey);
+    if (d !== undefined) return d;
+    const key = normaliseKey(field);
+    const mod = this.#types.get(type)!;
+    if (this.#fieldTypes.get(key)?.has(type)) d = 'match';
+    else if ((mod.context.lower ?? []).some((w) => key.includes(normaliseKey(w)))) d = 'lower';
+    else if (mod.context.raise.some((w) => key.includes(normaliseKey(w)))) d = 'raise';
+    else if (this.#fieldTypes.has(key)) d = 'lower'; // a column declared for another PI type
+    else d = 'none';
+    this.#fieldDecisions.set(cacheKey, d);
+    return d;
+  }
+}
+
+const EMAIL_SHAPE = /[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+/g;
+const MAC_COLON = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}$/;
+const IPV6_SHAPE = /[0-9A-Fa-f]{0,4}(?::{1,2}[0-9A-Fa-f]{0,4}){2,7}(?:\.\d{1,3}){0,3}/;
+const HEX = /^[0-9A-Fa-f]+$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function isUuid(s: string): boolean {
+  return s.length === 36 && UUID.test(s);
+}
+
+/** After a 4-digit year at `i`: `年M月D日` (ASCII or full-width digits) → end offset, else 0. */
+function chineseDateEnd(b: Uint8Array, i: number, limit: number): number {
+  const NIAN = [0xe5, 0xb9, 0xb4];
+  const YUE = [0xe6, 0x9c, 0x88];
+  const RI = [0xe6, 0x97, 0xa5];
+  const eat = (p: number, bytes: number[]) =>
+    p + 2 < limit && b[p] === bytes[0] && b[p + 1] === bytes[1] && b[p + 2] === bytes[2] ? p + 3 : 0;
+  const digits = (p: number) => {
+    let q = p;
+    let count = 0;
+    while (q < limit && count < 2) {
+      if (b[q]! >= 0x30 && b[q]! <= 0x39) q++;
+      else if (b[q] === 0xef && fullWidthAscii(b[q + 1] ?? 0, b[q + 2] ?? 0) >= 0x30 && b[q + 2]! <= 0x99) q += 3;
+      else break;
+      count++;
+    }
+    return count > 0 ? q : 0;
+  };
+  let p = eat(i, NIAN);
+  if (!p) return 0;
+  p = digits(p);
+  if (!p) return 0;
+  p = eat(p, YUE);
+  if (!p) return 0;
+  p = digits(p);
+  if (!p) return 0;
+  return eat(p, RI) || p;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** Sort by start; where two findings overlap keep the higher score (then the longer). */
+export function resolveOverlaps(found: RawFinding[]): RawFinding[] {
+  if (found.length < 2) return found;
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: RawFinding[] = [];
+  for (const f of found) {
+    const last = kept[kept.length - 1];
+    if (last && f.start < last.end) {
+      const better = f.score > last.score || (f.score === last.score && f.end - f.start > last.end - last.start);
+      if (better) kept[kept.length - 1] = f;
+      continue;
+    }
+    kept.push(f);
+  }
+  return kept;
+}

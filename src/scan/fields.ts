@@ -1,0 +1,269 @@
+/**
+ * Which field (CSV column, JSON key, SQL column) a byte position sits in.
+ *
+ * Only positions of candidates are resolved, so the work is proportional to findings, not bytes.
+ * Everything here is line-scoped: the scanner hands in the line's bounds.
+ *
+ * @module
+ */
+import { decode } from './bytes.ts';
+import type { SourceFormat } from './types.ts';
+
+const QUOTE = 0x22;
+const APOS = 0x27;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+
+/** Split one CSV line into cells (RFC 4180 quoting), as strings. */
+export function splitCsvLine(line: string, delimiter: string): string[] {
+  const cells: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (line[i + 1] === '"') {
+          cur += '"';
+          i++;
+        } else quoted = false;
+      } else cur += ch;
+    } else if (ch === '"' && cur.trim() === '') {
+      quoted = true;
+      cur = '';
+    } else if (ch === delimiter) {
+      cells.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  cells.push(cur.replace(/\r$/, '').trim());
+  return cells;
+}
+
+/** Guess the delimiter of a header line: the most frequent of `,` `\t` `;` `|`. */
+export function guessDelimiter(header: string): string {
+  let best = ',';
+  let bestCount = 0;
+  for (const d of [',', '\t', ';', '|']) {
+    const n = header.split(d).length - 1;
+    if (n > bestCount) {
+      best = d;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+/** Byte offsets where each cell of `buf[lineStart, lineEnd)` starts (quote-aware). */
+function cellStarts(buf: Uint8Array, lineStart: number, lineEnd: number, delim: number): number[] {
+  const starts = [lineStart];
+  let quoted = false;
+  for (let i = lineStart; i < lineEnd; i++) {
+    const b = buf[i];
+    if (b === QUOTE) quoted = !quoted;
+    else if (b === delim && !quoted) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function indexIn(starts: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The JSON key whose value contains `pos`: walk back to the opening quote of the string holding
+ * `pos` (or to the value start for bare numbers), then over `:` to the key.
+ */
+export function jsonKeyAt(buf: Uint8Array, lineStart: number, pos: number): string | undefined {
+  let i = pos - 1;
+  const floor = Math.max(lineStart, pos - 4096);
+  // Inside a string value: find its opening quote (skipping escaped quotes).
+  while (i >= floor) {
+    const b = buf[i]!;
+    if (b === QUOTE && buf[i - 1] !== BACKSLASH) break;
+    if (b === COLON || b === 0x2c || b === 0x5b || b === 0x7b) break; // bare value: `: 138…`
+    i--;
+  }
+  if (i < floor) return undefined;
+  if (buf[i] === QUOTE) i--;
+  while (i >= floor && (buf[i] === 0x20 || buf[i] === 0x09)) i--;
+  if (buf[i] !== COLON) return undefined;
+  i--;
+  while (i >= floor && (buf[i] === 0x20 || buf[i] === 0x09)) i--;
+  if (buf[i] !== QUOTE) return undefined;
+  const keyEnd = i;
+  i--;
+  while (i >= floor && !(buf[i] === QUOTE && buf[i - 1] !== BACKSLASH)) i--;
+  if (i < floor || keyEnd - i > 128) return undefined;
+  return decode(buf, i + 1, keyEnd);
+}
+
+/** Column names of a `CREATE TABLE` / `INSERT INTO t (…)` / `COPY t (…)` column list. */
+function sqlColumnList(list: string): string[] {
+  return list
+    .split(',')
+    .map((c) => c.trim().replace(/^[`"[]|[`"\]]$/g, ''))
+    .filter((c) => c !== '');
+}
+
+const CREATE_COLUMN = /^\s*[`"[]?([\p{L}\p{N}_$]+)[`"\]]?\s+[A-Za-z]/u;
+const NOT_COLUMN = /^(?:PRIMARY|KEY|UNIQUE|INDEX|CONSTRAINT|FOREIGN|CHECK|FULLTEXT|SPATIAL)$/i;
+
+interface SqlStatement {
+  readonly offset: number;
+  readonly kind: 'insert' | 'copy';
+  readonly columns: readonly string[];
+}
+
+/**
+ * Tracks SQL dump statements so that a value inside `INSERT … VALUES (…)` or a `COPY` row can be
+ * named by its column. Columns come from an explicit list or the table's `CREATE TABLE`.
+ */
+class SqlTracker {
+  readonly #tables = new Map<string, string[]>();
+  #statements: SqlStatement[] = [];
+
+  /** Index the statements in a region of text (called once per region, before lookups). */
+  index(buf: Uint8Array, from: number, to: number): void {
+    this.#statements = this.#statements.filter((s) => s.offset < 0); // region-local
+    const text = decode(buf, from, to);
+    const re =
+      /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([^\s(]+)\s*\(([\s\S]*?)\n\)|INSERT\s+INTO\s+([^\s(]+)\s*(?:\(([^)]*)\))?\s*VALUES|COPY\s+([^\s(]+)\s*\(([^)]*)\)\s+FROM\s+stdin/gi;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m[1] !== undefined) {
+        const cols: string[] = [];
+        for (const line of (m[2] ?? '').split('\n')) {
+          const c = CREATE_COLUMN.exec(line);
+          if (c && !NOT_COLUMN.test(c[1]!)) cols.push(c[1]!);
+        }
+        this.#tables.set(tableKey(m[1]), cols);
+        continue;
+      }
+      const offset = from + Buffer.byteLength(text.slice(0, m.index), 'utf8');
+      if (m[3] !== undefined) {
+        const cols = m[4] !== undefined ? sqlColumnList(m[4]) : (this.#tables.get(tableKey(m[3])) ?? []);
+        this.#statements.push({ offset, kind: 'insert', columns: cols });
+      } else if (m[5] !== undefined) {
+        this.#statements.push({ offset, kind: 'copy', columns: sqlColumnList(m[6] ?? '') });
+      }
+    }
+  }
+
+  fieldAt(buf: Uint8Array, lineStart: number, lineEnd: number, pos: number): string | undefined {
+    let stmt: SqlStatement | undefined;
+    for (const s of this.#statements) {
+      if (s.offset <= pos) stmt = s;
+      else break;
+    }
+    if (!stmt || stmt.columns.length === 0) return undefined;
+    if (stmt.kind === 'copy') {
+      if (stmt.offset >= lineStart) return undefined; // the COPY line itself
+      const idx = indexIn(cellStarts(buf, lineStart, lineEnd, 0x09), pos);
+      return stmt.columns[idx];
+    }
+    // Find the start of this tuple: the nearest `(` that follows `VALUES` or `),`.
+    const floor = Math.max(stmt.offset, pos - 8192);
+    let open = -1;
+    for (let i = pos - 1; i >= floor; i--) {
+      if (buf[i] !== 0x28) continue;
+      let j = i - 1;
+      while (j >= floor && (buf[j] === 0x20 || buf[j] === 0x0a || buf[j] === 0x0d)) j--;
+      const p = buf[j];
+      if (p === 0x2c || p === 0x53 || p === 0x73) {
+        open = i;
+        break;
+      }
+    }
+    if (open < 0) return undefined;
+    let idx = 0;
+    let quoted = false;
+    for (let i = open + 1; i < pos; i++) {
+      const b = buf[i];
+      if (b === BACKSLASH && quoted) i++;
+      else if (b === APOS) quoted = !quoted;
+      else if (b === 0x2c && !quoted) idx++;
+    }
+    return stmt.columns[idx];
+  }
+}
+
+function tableKey(name: string): string {
+  const parts = name.replace(/[`"[\]]/g, '').split('.');
+  return parts[parts.length - 1]!.toLowerCase();
+}
+
+/** Per-source field resolver; `fieldAt` answers for positions inside the current region. */
+export class FieldResolver {
+  readonly format: SourceFormat;
+  #header: string[] | undefined;
+  #delimiter = 0x2c;
+  #cacheLine = -1;
+  #cacheStarts: number[] = [];
+  readonly #sql = new SqlTracker();
+
+  constructor(format: SourceFormat) {
+    this.format = format;
+  }
+
+  get header(): readonly string[] | undefined {
+    return this.#header;
+  }
+
+  /** Give the resolver the source's first line (CSV/TSV header). */
+  setHeader(line: string): void {
+    const delim = this.format === 'tsv' ? '\t' : guessDelimiter(line);
+    this.#delimiter = delim.charCodeAt(0);
+    this.#header = splitCsvLine(line.replace(/^\uFEFF/, ''), delim);
+  }
+
+  /** Called for each region before any `fieldAt` inside it. */
+  beginRegion(buf: Uint8Array, from: number, to: number): void {
+    this.#cacheLine = -1;
+    if (this.format === 'sql') this.#sql.index(buf, from, to);
+  }
+
+  fieldAt(buf: Uint8Array, lineStart: number, lineEnd: number, pos: number): string | undefined {
+    switch (this.format) {
+      case 'csv':
+      case 'tsv': {
+        if (!this.#header) return undefined;
+        return this.#header[indexIn(this.#cells(buf, lineStart), pos)];
+      }
+      case 'json':
+      case 'jsonl':
+        return jsonKeyAt(buf, lineStart, pos);
+      case 'sql':
+        return this.#sql.fieldAt(buf, lineStart, lineEnd, pos);
+      default:
+        return undefined;
+    }
+  }
+
+  /** Cell text around `pos` for CSV/TSV/SQL-COPY (used to hand a whole cell to the name/address checks). */
+  cellBounds(buf: Uint8Array, lineStart: number, lineEnd: number, pos: number): [number, number] | undefined {
+    if (this.format !== 'csv' && this.format !== 'tsv') return undefined;
+    const starts = this.#cells(buf, lineStart);
+    const idx = indexIn(starts, pos);
+    const s = starts[idx]!;
+    const e = idx + 1 < starts.length ? starts[idx + 1]! - 1 : lineEnd;
+    return [s, e];
+  }
+
+  /** Cell starts of the line beginning at `lineStart` (to its real end, whatever the caller saw). */
+  #cells(buf: Uint8Array, lineStart: number): number[] {
+    if (this.#cacheLine !== lineStart) {
+      let end = buf.indexOf(10, lineStart);
+      if (end < 0) end = buf.length;
+      this.#cacheLine = lineStart;
+      this.#cacheStarts = cellStarts(buf, lineStart, end, this.#delimiter);
+    }
+    return this.#cacheStarts;
+  }
+}
