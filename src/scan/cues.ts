@@ -25,6 +25,16 @@ export interface CjkCue {
   readonly bytes: Uint8Array;
 }
 
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
+/** FNV-1a (32-bit) of an ASCII key, as the lexer computes it on lower-cased bytes. */
+export function fnv1a(key: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
 /** Normalise a field or ASCII cue: lower-case, without spaces, `_`, `-`, quotes and backticks. */
 export function normaliseKey(s: string): string {
   return s.toLowerCase().replace(/[\s_\-"'`.]/g, '');
@@ -36,11 +46,12 @@ export class CueIndex {
   readonly flags = new Uint8Array(65536);
   readonly cjkByFirst = new Map<number, CjkCue[]>();
   readonly asciiWords = new Map<string, number>();
+  /** (hash, length) of each ASCII cue → id; the length makes a collision even less likely. */
+  readonly #asciiHashes = new Map<number, number>();
   /** Per type: cue ids that raise / lower its score. */
   readonly raiseIds = new Map<PiTypeId, Int32Array>();
   readonly lowerIds = new Map<PiTypeId, Int32Array>();
   readonly #ids = new Map<string, number>();
-  #maxAsciiLength = 0;
 
   /** Register a cue word and return its id. */
   add(word: string, role: CueRole): number {
@@ -55,7 +66,7 @@ export class CueIndex {
       this.#ids.set(key, id);
       if (isAscii) {
         this.asciiWords.set(key, id);
-        this.#maxAsciiLength = Math.max(this.#maxAsciiLength, key.length);
+        if (/^[a-z0-9]+$/.test(key)) this.#asciiHashes.set(fnv1a(key) * 64 + key.length, id);
       } else {
         const first = word.codePointAt(0)!;
         // Only cues starting with a 3-byte character (all CJK cues) are indexed by first character.
@@ -72,8 +83,9 @@ export class CueIndex {
     return id;
   }
 
-  get maxAsciiLength(): number {
-    return this.#maxAsciiLength;
+  /** Id of the ASCII cue with this lexer hash and length, or -1. */
+  asciiByHash(hash: number, length: number): number {
+    return this.#asciiHashes.get(hash * 64 + length) ?? -1;
   }
 
   /** Id of the CJK cue starting at `buf[i]` (whose first code point is `cp`), or -1. */

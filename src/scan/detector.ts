@@ -31,7 +31,7 @@ import {
   UPPER,
   utf8Length,
 } from './bytes.ts';
-import { CueIndex, F_ADDRESS_PART, F_CUE, F_PROVINCE, normaliseKey } from './cues.ts';
+import { CueIndex, F_ADDRESS_PART, FNV_OFFSET, FNV_PRIME, F_CUE, F_PROVINCE, normaliseKey } from './cues.ts';
 import { FieldResolver } from './fields.ts';
 import { alnumTypes, digitTypes, GROUPINGS } from './shapes.ts';
 import type { Explanation, ScanOptions, SourceFormat } from './types.ts';
@@ -70,6 +70,11 @@ for (const ch of ' \t\r\n"\'<>()[]{},;|`') URL_END[ch.charCodeAt(0)] = 1;
 const CELL_OPEN = new Uint8Array(256);
 for (const ch of '"\',\t|;') CELL_OPEN[ch.charCodeAt(0)] = 1;
 
+/** Node's Buffer has a native one-byte slicer that its type declarations leave out. */
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+
 type FieldDecision = 'match' | 'raise' | 'lower' | 'none';
 
 export class Detector {
@@ -103,7 +108,13 @@ export class Detector {
   readonly #wEnd = new Int32Array(MAX_WORDS);
   readonly #wSep = new Uint8Array(MAX_WORDS);
   readonly #wDigits = new Uint8Array(MAX_WORDS);
-  readonly #wText: string[] = new Array<string>(MAX_WORDS).fill('');
+  readonly #wLen = new Int32Array(MAX_WORDS);
+  readonly #wFw = new Uint8Array(MAX_WORDS);
+  readonly #wAnyDigit = new Uint8Array(MAX_WORDS);
+  readonly #wHash = new Int32Array(MAX_WORDS);
+  readonly #wJoinHash = new Int32Array(MAX_WORDS);
+  readonly #wJoinLen = new Int32Array(MAX_WORDS);
+  readonly #wText: (string | undefined)[] = new Array<string | undefined>(MAX_WORDS).fill(undefined);
 
   constructor(options: ScanOptions = {}) {
     const wanted = options.types ? new Set(options.types) : undefined;
@@ -337,19 +348,48 @@ export class Detector {
     const wEnd = this.#wEnd;
     const wSep = this.#wSep;
     const wDigits = this.#wDigits;
-    const wText = this.#wText;
+    const wLen = this.#wLen;
+    const wFw = this.#wFw;
     let n = 0;
     let i = start;
-    let text = '';
     let allDigits = 1;
+    let anyDigit = 0;
+    let fw = 0;
+    let len = 0;
+    // FNV-1a of the lower-cased word, and of the words joined across `_`/`-` (for `id_card`),
+    // so ASCII cue words are recognised without making strings.
+    let h = FNV_OFFSET;
+    let jh = FNV_OFFSET;
+    let jlen = 0;
     let hasAt = false;
     let colons = 0;
+    let doubleColon = false;
     let ws = start;
     let prev = 0; // class of the previous token character
     let sep = 0;
     let overflow = false;
+    if (b[i] === 0x2b) {
+      i++; // leading "+" of "+86"
+      len++;
+    }
 
     for (;;) {
+      // Fast path: a run of ASCII letters and digits.
+      while (i < to) {
+        const c = b[i]!;
+        if (c >= 0x80) break;
+        const k = CLS[c]!;
+        if (!(k & ALNUM)) break;
+        if (k & DIGIT) anyDigit = 1;
+        else allDigits = 0;
+        const lc = c | 0x20;
+        h = Math.imul(h ^ lc, FNV_PRIME);
+        jh = Math.imul(jh ^ lc, FNV_PRIME);
+        prev = k;
+        i++;
+        len++;
+        jlen++;
+      }
       // Read one character, folding full-width forms.
       let a = 0;
       let width = 1;
@@ -365,16 +405,26 @@ export class Detector {
         }
       }
       const k = a === 0 ? 0 : CLS[a]!;
-      if (k & ALNUM || (a === 0x2b && i === start)) {
-        text += String.fromCharCode(a);
-        if (!(k & DIGIT)) allDigits = a === 0x2b ? allDigits : 0;
+      if (k & ALNUM) {
+        // A full-width letter or digit (ASCII ones were taken by the fast path).
+        fw = 1;
+        if (k & DIGIT) anyDigit = 1;
+        else allDigits = 0;
+        h = Math.imul(h ^ (a | 0x20), FNV_PRIME);
+        jh = Math.imul(jh ^ (a | 0x20), FNV_PRIME);
         prev = k;
         i += width;
+        len++;
+        jlen++;
         if (i - start > MAX_TOKEN_BYTES) {
           overflow = true;
           break;
         }
         continue;
+      }
+      if (i - start > MAX_TOKEN_BYTES) {
+        overflow = true;
+        break;
       }
       // A separator joins only if the character after it is alphanumeric (and digits for JOIN_DIGITS).
       let joins = false;
@@ -391,20 +441,35 @@ export class Detector {
         wEnd[n] = i;
         wSep[n] = sep;
         wDigits[n] = allDigits;
-        wText[n] = text;
+        wLen[n] = len;
+        wFw[n] = fw;
+        this.#wAnyDigit[n] = anyDigit;
+        this.#wHash[n] = h;
+        this.#wJoinHash[n] = jh;
+        this.#wJoinLen[n] = jlen;
+        this.#wText[n] = undefined;
       }
       n++;
       if (!joins) break;
+      if (a !== 0x5f && a !== 0x2d) {
+        jh = FNV_OFFSET;
+        jlen = 0;
+      }
+      h = FNV_OFFSET;
+      anyDigit = 0;
       if (a === 0x40) hasAt = true;
       else if (a === 0x3a) colons++;
       sep = a;
       i += width;
-      if (a === 0x3a && b[i] === 0x3a) i++; // IPv6 "::"
+      if (a === 0x3a && b[i] === 0x3a) {
+        i++; // IPv6 "::"
+        doubleColon = true;
+      }
       ws = i;
-      text = '';
       allDigits = 1;
+      fw = 0;
+      len = 0;
       prev = 0;
-      if (i - start > MAX_TOKEN_BYTES) overflow = true;
     }
     if (overflow || n > MAX_WORDS) {
       // Giant runs (base64 blobs, digit soup) are skipped whole rather than guessed at.
@@ -413,34 +478,53 @@ export class Detector {
     }
     this.#asciiCues(n);
     if (hasAt) this.#emails(start, i, n);
-    else this.#words(start, i, n, colons);
+    else this.#words(start, i, n, doubleColon ? Math.max(colons, 7) : colons);
     return i;
   }
 
-  /** Record ASCII cue words (`mobile`, `id_card`, `tel` …) seen in this token. */
+  /** Text of word `k`, full-width forms folded to ASCII (computed on first use). */
+  #text(k: number): string {
+    let t = this.#wText[k];
+    if (t !== undefined) return t;
+    const b = this.#buf;
+    const s = this.#wStart[k]!;
+    const e = this.#wEnd[k]!;
+    if (!this.#wFw[k]) t = (b as unknown as Latin1Slicer).latin1Slice(s, e);
+    else {
+      t = '';
+      for (let i = s; i < e; ) {
+        const c = b[i]!;
+        if (c < 0x80) {
+          t += String.fromCharCode(c);
+          i++;
+        } else {
+          t += String.fromCharCode(fullWidthAscii(b[i + 1] ?? 0, b[i + 2] ?? 0));
+          i += 3;
+        }
+      }
+    }
+    this.#wText[k] = t;
+    return t;
+  }
+
+  /** Record ASCII cue words (`mobile`, `id_card`, `tel` …) seen in this token, by hash. */
   #asciiCues(n: number): void {
-    const cues = this.#cues.asciiWords;
-    if (cues.size === 0) return;
-    let joined = '';
-    let joinedEnd = -1;
+    const cues = this.#cues;
     for (let k = 0; k < n; k++) {
-      if (this.#wDigits[k]) continue;
-      const w = this.#wText[k]!.toLowerCase();
-      const id = cues.get(w);
-      if (id !== undefined) this.#lastPos[id] = this.#wEnd[k]!;
-      if (joinedEnd >= 0 && this.#wSep[k] !== 0x5f && this.#wSep[k] !== 0x2d) joined = '';
-      joined += w;
-      joinedEnd = this.#wEnd[k]!;
-      if (joined !== w && joined.length <= this.#cues.maxAsciiLength) {
-        const jid = cues.get(joined);
-        if (jid !== undefined) this.#lastPos[jid] = joinedEnd;
+      if (this.#wAnyDigit[k]) continue;
+      const end = this.#wEnd[k]!;
+      const id = cues.asciiByHash(this.#wHash[k]!, this.#wLen[k]!);
+      if (id >= 0) this.#lastPos[id] = end;
+      if (this.#wJoinLen[k] !== this.#wLen[k]) {
+        const jid = cues.asciiByHash(this.#wJoinHash[k]!, this.#wJoinLen[k]!);
+        if (jid >= 0) this.#lastPos[jid] = end;
       }
     }
   }
 
   #tokenText(n: number): string {
-    let s = this.#wText[0]!;
-    for (let k = 1; k < n; k++) s += String.fromCharCode(this.#wSep[k]!) + this.#wText[k]!;
+    let s = this.#text(0);
+    for (let k = 1; k < n; k++) s += String.fromCharCode(this.#wSep[k]!) + this.#text(k);
     return s;
   }
 
@@ -452,10 +536,10 @@ export class Detector {
         if (ci === acc) return this.#wStart[k]! - 1;
         acc++;
       }
-      const len = this.#wText[k]!.length;
+      const len = this.#wLen[k]!;
       if (ci < acc + len) {
         // Full-width words are 3 bytes a character.
-        const bytesPerChar = (this.#wEnd[k]! - this.#wStart[k]!) / len;
+        const bytesPerChar = this.#wFw[k] ? 3 : 1;
         return this.#wStart[k]! + (ci - acc) * bytesPerChar;
       }
       acc += len;
@@ -475,32 +559,35 @@ export class Detector {
   }
 
   #words(start: number, end: number, n: number, colons: number): void {
-    const wText = this.#wText;
-    let covered = -1; // words up to this index were consumed by a colon-form (IPv6/MAC)
-    if (colons >= 2) covered = this.#colonForms(n);
-    if (n === 5 && isUuid(this.#tokenText(n))) return;
-    let k = covered + 1;
+    let k = 0;
+    // Times (12:00:00) have two colons; a MAC has five, an IPv6 address "::" or seven.
+    if (colons >= 5) k = this.#colonForms(n, colons) + 1;
+    if (n === 5 && this.#wLen[0] === 8 && this.#wLen[4] === 12 && isUuid(this.#tokenText(n))) return;
     while (k < n) {
-      let used = this.#groupings(k, n);
+      let used = n - k >= 2 && this.#wDigits[k] ? this.#groupings(k, n) : 0;
       if (used === 0) used = this.#single(k, n, start, end);
       k += used > 0 ? used : 1;
     }
-    void wText;
   }
 
-  /** MAC addresses and IPv6 literals: forms built from hex groups and colons. */
-  #colonForms(n: number): number {
-    const text = this.#tokenText(n);
-    if (this.#types.has('MAC_ADDRESS') && MAC_COLON.test(text)) {
-      this.#judge(['MAC_ADDRESS'], text, this.#wStart[0]!, this.#wEnd[n - 1]!);
-      return n - 1;
+  /** MAC addresses and IPv6 literals: forms built from hex groups and colons. Returns the last word used. */
+  #colonForms(n: number, colons: number): number {
+    if (this.#types.has('MAC_ADDRESS') && n === 6 && colons === 5) {
+      const text = this.#tokenText(n);
+      if (MAC_COLON.test(text)) {
+        this.#judge(['MAC_ADDRESS'], text, this.#wStart[0]!, this.#wEnd[n - 1]!);
+        return n - 1;
+      }
     }
-    if (this.#types.has('IP_ADDRESS') && (text.includes('::') || /(?:[^:]*:){5}/.test(text))) {
-      const m = IPV6_SHAPE.exec(text);
-      if (m) {
-        const s = this.#byteAt(n, m.index);
-        const e = this.#byteAt(n, m.index + m[0].length - 1) + 1;
-        if (this.#judge(['IP_ADDRESS'], m[0], s, e)) return n - 1;
+    if (this.#types.has('IP_ADDRESS') && colons >= 2) {
+      const text = this.#tokenText(n);
+      if (colons >= 5 || text.includes('::')) {
+        const m = IPV6_SHAPE.exec(text);
+        if (m) {
+          const s = this.#byteAt(n, m.index);
+          const e = this.#byteAt(n, m.index + m[0].length - 1) + 1;
+          if (this.#judge(['IP_ADDRESS'], m[0], s, e)) return n - 1;
+        }
       }
     }
     return -1;
@@ -508,31 +595,32 @@ export class Detector {
 
   /** Try the conventional groupings at word `k`; returns the number of words consumed (0: none). */
   #groupings(k: number, n: number): number {
-    const wText = this.#wText;
+    const wLen = this.#wLen;
     const wSep = this.#wSep;
     const wDigits = this.#wDigits;
-    const first = wText[k]!;
-    outer: for (const g of GROUPINGS) {
-      const m = g.lengths.length;
-      if (k + m > n) continue;
-      const sep = wSep[k + 1]!;
-      if (!g.seps.includes(String.fromCharCode(sep))) continue;
+    const sep = wSep[k + 1]!;
+    outer: for (const g of COMPILED_GROUPINGS) {
+      const m = g.lo.length;
+      if (k + m > n || !g.sepOk[sep]) continue;
       for (let j = 0; j < m; j++) {
-        const w = wText[k + j]!;
-        const [lo, hi] = g.lengths[j]!;
-        if (w.length < lo || w.length > hi) continue outer;
+        const len = wLen[k + j]!;
+        if (len < g.lo[j]! || len > g.hi[j]!) continue outer;
         if (j > 0 && wSep[k + j] !== sep) continue outer;
         if (!wDigits[k + j]) {
-          const lastX = g.lastMayEndWithX && j === m - 1 && /^\d+[Xx]$/.test(w);
+          const lastX = g.lastMayEndWithX && j === m - 1 && /^\d+[Xx]$/.test(this.#text(k + j));
           if (!lastX) continue outer;
         }
       }
+      const first = this.#text(k);
       if (g.first && !g.first(first)) continue;
       if (!g.types.some((t) => this.#types.has(t))) continue;
-      let compact = '';
+      let compact = first;
       let written = first;
-      for (let j = 0; j < m; j++) compact += wText[k + j]!;
-      for (let j = 1; j < m; j++) written += String.fromCharCode(sep) + wText[k + j]!;
+      for (let j = 1; j < m; j++) {
+        const w = this.#text(k + j);
+        compact += w;
+        written += String.fromCharCode(sep) + w;
+      }
       if (this.#judge(g.types, written, this.#wStart[k]!, this.#wEnd[k + m - 1]!, compact)) return m;
       // A grouping that failed validation may still be good as separate groups (e.g. two numbers).
     }
@@ -545,48 +633,55 @@ export class Detector {
   }
 
   #macGroups(k: number, n: number): number {
-    const wText = this.#wText;
     const sep = this.#wSep[k + 1];
     const want = sep === 0x2d ? 6 : sep === 0x2e ? 3 : 0;
     if (want === 0 || k + want > n) return 0;
     const len = want === 6 ? 2 : 4;
-    let written = wText[k]!;
     for (let j = 0; j < want; j++) {
-      const w = wText[k + j]!;
-      if (w.length !== len || !HEX.test(w)) return 0;
-      if (j > 0) {
-        if (this.#wSep[k + j] !== sep) return 0;
-        written += String.fromCharCode(sep!) + w;
-      }
+      if (this.#wLen[k + j] !== len || (j > 0 && this.#wSep[k + j] !== sep)) return 0;
+    }
+    let written = this.#text(k);
+    if (!HEX.test(written)) return 0;
+    for (let j = 1; j < want; j++) {
+      const w = this.#text(k + j);
+      if (!HEX.test(w)) return 0;
+      written += String.fromCharCode(sep!) + w;
     }
     return this.#judge(['MAC_ADDRESS'], written, this.#wStart[k]!, this.#wEnd[k + want - 1]!) ? want : 0;
   }
 
   /** Judge word `k` on its own. */
-  #single(k: number, n: number, start: number, end: number): number {
+  #single(k: number, n: number, start: number, _end: number): number {
     const b = this.#buf;
-    const w = this.#wText[k]!;
     const ws = this.#wStart[k]!;
     const we = this.#wEnd[k]!;
+    const len = this.#wLen[k]!;
+    const parenNext = k + 1 < n && this.#wSep[k + 1] === 0x28 && this.#wLen[k + 1] === 1;
     if (this.#wDigits[k]) {
-      const plus = w.charCodeAt(0) === 0x2b;
-      const digits = plus ? w.slice(1) : w;
-      // Macao ID 1234567(8) / HK-style check in parentheses.
-      if (digits.length === 7 && k + 1 < n && this.#wSep[k + 1] === 0x28 && this.#wText[k + 1]!.length === 1) {
-        if (this.#judge(['MO_ID'], `${w}(${this.#wText[k + 1]})`, ws, this.#closeParen(k + 1))) return 2;
+      const plus = b[ws] === 0x2b ? 1 : 0;
+      const digitCount = len - plus;
+      // Macao ID 1234567(8).
+      if (digitCount === 7 && parenNext && !plus) {
+        if (this.#judge(['MO_ID'], `${this.#text(k)}(${this.#text(k + 1)})`, ws, this.#closeParen(k + 1))) return 2;
       }
       // 1990年1月31日
-      if (digits.length === 4 && k === n - 1 && this.#types.has('BIRTH_DATE')) {
+      if (digitCount === 4 && k === n - 1 && this.#types.has('BIRTH_DATE')) {
         const e = chineseDateEnd(b, we, Math.min(b.length, we + 24));
         if (e > 0 && this.#judge(['BIRTH_DATE'], decode(b, ws, e), ws, e)) return 1;
       }
-      const types = digitTypes(digits.length, digits.charCodeAt(0));
-      if (types.length > 0) this.#judge(types, w, ws, we, digits);
+      const firstByte = this.#wFw[k] ? fullWidthAscii(b[ws + 1] ?? 0, b[ws + 2] ?? 0) : b[ws + plus]!;
+      const types = digitTypes(digitCount, firstByte);
+      if (types.length > 0) {
+        const w = this.#text(k);
+        this.#judge(types, w, ws, we, plus ? w.slice(1) : w);
+      }
       return 1;
     }
-    const upper = w.toUpperCase();
+    // Letters-only words are never a type here; no letter-bearing type is shorter or longer.
+    if (!this.#wAnyDigit[k] || len < 5 || len > 18) return 1;
+    const upper = this.#text(k).toUpperCase();
     // Licence plate: a province character right before a token starting with a capital letter.
-    if (k === 0 && this.#plates && ws === start && ws >= 3 && CLS[upper.charCodeAt(0)]! & UPPER) {
+    if (k === 0 && this.#plates && ws === start && ws >= 3 && CLS[upper.charCodeAt(0)]! & UPPER && len <= 7) {
       const pcp = cp3(b, ws - 3);
       if ((b[ws - 3]! & 0xf0) === 0xe0 && this.#cues.flags[pcp]! & F_PROVINCE) {
         let e = we;
@@ -596,19 +691,16 @@ export class Detector {
           written += String.fromCharCode(next);
           e += 3;
         }
-        if (upper.length >= 5 && upper.length <= 7 && this.#judge(['CN_LICENSE_PLATE'], written, ws - 3, e)) {
-          return 1;
-        }
+        if (this.#judge(['CN_LICENSE_PLATE'], written, ws - 3, e)) return 1;
       }
     }
     // HK ID A123456(7)
-    if (k + 1 < n && this.#wSep[k + 1] === 0x28 && this.#wText[k + 1]!.length === 1 && upper.length <= 8) {
-      const written = `${upper}(${this.#wText[k + 1]!.toUpperCase()})`;
+    if (parenNext && len <= 8) {
+      const written = `${upper}(${this.#text(k + 1).toUpperCase()})`;
       if (this.#judge(['HK_ID'], written, ws, this.#closeParen(k + 1))) return 2;
     }
     const types = alnumTypes(upper);
-    if (types.length > 0) this.#judge(types, w, ws, we, upper);
-    void end;
+    if (types.length > 0) this.#judge(types, this.#text(k), ws, we, upper);
     return 1;
   }
 
@@ -717,6 +809,28 @@ export class Detector {
     return d;
   }
 }
+
+interface CompiledGrouping {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly sepOk: Uint8Array;
+  readonly types: readonly PiTypeId[];
+  readonly first: ((w: string) => boolean) | undefined;
+  readonly lastMayEndWithX: boolean;
+}
+
+const COMPILED_GROUPINGS: readonly CompiledGrouping[] = GROUPINGS.map((g) => {
+  const sepOk = new Uint8Array(256);
+  for (const ch of g.seps) sepOk[ch.charCodeAt(0)] = 1;
+  return {
+    lo: Int32Array.from(g.lengths.map((l) => l[0])),
+    hi: Int32Array.from(g.lengths.map((l) => l[1])),
+    sepOk,
+    types: g.types,
+    first: g.first,
+    lastMayEndWithX: g.lastMayEndWithX === true,
+  };
+});
 
 const EMAIL_SHAPE = /[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+/g;
 const MAC_COLON = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}$/;
