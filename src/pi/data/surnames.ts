@@ -92,7 +92,7 @@ export const COMPOUND_SURNAMES: ReadonlyMap<string, SurnameTier> = buildCompound
 export const TIER1_SURNAMES: readonly string[] = Array.from(TIER1);
 
 /** Tier-2 single surnames. */
-export const TIER2_SURNAMES: readonly string[] = Array.from(TIER2).filter(
+export const TIER2_SURNAMES: readonly string[] = [...new Set(TIER2)].filter(
   (c) => SINGLE_SURNAMES.get(c) === 2,
 );
 

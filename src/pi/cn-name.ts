@@ -1,0 +1,668 @@
+/**
+ * `CN_NAME`: Chinese personal names.
+ *
+ * A name has no checksum, so the value alone is weak evidence: `validate` checks the shape (2–4
+ * Han characters led by a known surname, or a `·`-separated transliterated name such as
+ * `买买提·艾力`) and scores 0.3–0.6. The scanner finds names through cues instead: `findNames`
+ * looks for a name right after a cue word (`收件人：张伟`, `"姓名":"李娜"`, `我叫王秀英`), right
+ * before a title (`王秀英女士`, `张先生`), or takes a whole field whose column says "name".
+ *
+ * Masking follows Hutool's `CHINESE_NAME` rule: keep the first character (`欧阳娜娜` → `欧***`).
+ * To keep a compound surname whole (`欧阳**`, the form DESIGN.md shows), pass
+ * `{ keepStart: surnameLength(value) }`.
+ *
+ * @module
+ */
+
+import { PREFECTURES, PROVINCES } from './data/places.ts';
+import {
+  COMPOUND_SURNAMES,
+  GIVEN_NAME_CHARS,
+  NON_GIVEN_CHARS,
+  NON_NAME_WORDS,
+  SINGLE_SURNAMES,
+  type SurnameTier,
+} from './data/surnames.ts';
+import { foldWidth, keepEnds } from './text.ts';
+import type { Check, MaskOptions, PiType, Validation } from './types.ts';
+
+/** A name found in a text window; offsets are UTF-16 code units into the text passed in. */
+export interface NameSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly score: number;
+  /** The cue word that located the name (`收件人`, `先生` …), absent for whole-field matches. */
+  readonly cue?: string;
+}
+
+/** Options of `findNames`. */
+export interface FindNamesOptions {
+  /** The text is the whole value of a field whose name says "name" (`姓名`, `real_name` …). */
+  readonly fieldIsName?: boolean;
+}
+
+/** Words that announce a name right after them (`收件人：张伟`). ASCII ones are matched case-insensitively as whole words. */
+export const NAME_CUES_BEFORE: readonly string[] = [
+  '姓名',
+  '名字',
+  '真实姓名',
+  '客户姓名',
+  '联系人',
+  '紧急联系人',
+  '收件人',
+  '收货人',
+  '寄件人',
+  '发件人',
+  '客户',
+  '户主',
+  '机主',
+  '持卡人',
+  '开户人',
+  '开户名',
+  '法人',
+  '法人代表',
+  '法定代表人',
+  '患者',
+  '病人',
+  '住客',
+  '入住人',
+  '乘客',
+  '旅客',
+  '学生',
+  '员工',
+  '申请人',
+  '监护人',
+  '投保人',
+  '被保险人',
+  '受益人',
+  '借款人',
+  '经办人',
+  '签收人',
+  '签名',
+  '签字',
+  '业主',
+  '租客',
+  '房东',
+  '我叫',
+  '名叫',
+  '叫做',
+  '我是',
+  '本人',
+  'name',
+  'fullname',
+  'full_name',
+  'realname',
+  'real_name',
+  'contact',
+  'contact_name',
+  'customer',
+  'customer_name',
+  'consignee',
+  'receiver',
+];
+
+/** Titles that follow a name or a bare surname (`王秀英女士`, `张先生`). */
+export const NAME_CUES_AFTER: readonly string[] = [
+  '先生',
+  '女士',
+  '小姐',
+  '同学',
+  '老师',
+  '医生',
+  '大夫',
+  '师傅',
+  '经理',
+  '总经理',
+  '总监',
+  '总裁',
+  '主任',
+  '教授',
+  '律师',
+  '护士',
+  '阿姨',
+  '叔叔',
+  '老板',
+  '总',
+];
+
+/**
+ * Cheap prefilter for the scanner: a line containing none of these strings cannot yield a
+ * `findNames` match except in `fieldIsName` mode. ASCII entries are lower-case, so test them
+ * against a lower-cased line. (These are the whole cue words rather than their first characters:
+ * just as safe, and far more selective, since single characters like 学 or 我 are everywhere.)
+ */
+export const NAME_TRIGGERS: readonly string[] = [
+  ...new Set([...NAME_CUES_BEFORE.map((c) => c.toLowerCase()), ...NAME_CUES_AFTER]),
+];
+
+// --- character classes -------------------------------------------------------------------------
+
+/** True for a CJK ideograph code point (URO, extension A, compatibility, and the astral extensions). */
+function isHanCode(cp: number): boolean {
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x20000 && cp <= 0x3134f)
+  );
+}
+
+/** Length in UTF-16 units of the Han character at `i`, or 0 if there is none. */
+function hanAt(text: string, i: number): number {
+  const cp = text.codePointAt(i);
+  if (cp === undefined || !isHanCode(cp)) return 0;
+  return cp > 0xffff ? 2 : 1;
+}
+
+/** Middle dots people use inside transliterated names; all normalise to U+00B7. */
+const DOT_RE = /[\u00b7\u2022\u2027\u30fb\uff65\u2219\u22c5]/g;
+const DOTS = new Set(['\u00b7', '\u2022', '\u2027', '\u30fb', '\uff65', '\u2219', '\u22c5', '.']);
+
+/** Particles and pronouns that never occur in a transliterated name either. */
+const PARTICLES = new Set(Array.from('的了么们吗呢吧啊呀着过是在与及或但而就还又没很这那你我他她它您'));
+
+/** Short names of the largest cities, used as "a place starts here" signals. */
+const MAJOR_CITIES =
+  '北京 上海 天津 重庆 广州 深圳 杭州 南京 成都 武汉 西安 苏州 郑州 沈阳 青岛 厦门 济南 合肥 昆明'.split(' ');
+
+/**
+ * Province names (full and short), prefecture full names and the largest cities: a candidate
+ * equal to one is a place. Other prefecture short names (许昌, 安庆, 金华 …) double as given
+ * names too often to exclude.
+ */
+const PLACE_WORDS: ReadonlySet<string> = new Set([
+  ...PROVINCES.flatMap((p) => [p.name, p.short]),
+  ...PREFECTURES.map((p) => p.name),
+  ...MAJOR_CITIES,
+]);
+
+// --- validation --------------------------------------------------------------------------------
+
+interface Parsed {
+  readonly valid: boolean;
+  readonly score: number;
+  readonly checks: readonly Check[];
+  readonly reason?: string;
+  readonly kind?: string;
+  /** Surname length in code points (0 for transliterated names or when unknown). */
+  readonly surname: number;
+  /** The first two characters form a stop word (`王国庆` starts with 王国). */
+  readonly stopPrefix: boolean;
+}
+
+function invalid(reason: string, checks: Check[], surname = 0): Parsed {
+  return { valid: false, score: 0, checks, reason, surname, stopPrefix: false };
+}
+
+/** The surname at the start of `chars` (compound first) and its tier, or undefined. */
+function surnameOf(chars: readonly string[]): { len: 1 | 2; tier: SurnameTier } | undefined {
+  if (chars.length >= 3) {
+    const t = COMPOUND_SURNAMES.get(chars[0]! + chars[1]!);
+    if (t !== undefined) return { len: 2, tier: t };
+  }
+  const t = SINGLE_SURNAMES.get(chars[0] ?? '');
+  return t === undefined ? undefined : { len: 1, tier: t };
+}
+
+function clampScore(s: number): number {
+  return Math.round(Math.min(0.6, Math.max(0.3, s)) * 100) / 100;
+}
+
+/** Validate a transliterated name such as `买买提·艾力` (already normalised). */
+function parseDotted(v: string): Parsed {
+  const parts = v.split('·');
+  const chars = Array.from(v);
+  const ok =
+    parts.length >= 2 &&
+    chars.length <= 16 &&
+    parts.every(
+      (p) => p.length > 0 && Array.from(p).every((c) => isHanCode(c.codePointAt(0)!) && !PARTICLES.has(c)),
+    );
+  const checks: Check[] = [
+    { name: 'format', passed: ok },
+    { name: 'surname', passed: undefined },
+  ];
+  if (!ok) return invalid('BAD_FORMAT', checks);
+  return { valid: true, score: 0.45, checks, kind: 'transliterated', surname: 0, stopPrefix: false };
+}
+
+/** The core of `validate`, on an already normalised value. */
+function parseName(v: string): Parsed {
+  if (v.length === 0) return invalid('EMPTY', [{ name: 'format', passed: false }]);
+  if (v.includes('·')) return parseDotted(v);
+  const chars = Array.from(v);
+  const format = chars.every((c) => isHanCode(c.codePointAt(0)!));
+  if (!format) return invalid('BAD_FORMAT', [{ name: 'format', passed: false }]);
+  if (chars.length < 2 || chars.length > 4) return invalid('BAD_LENGTH', [{ name: 'format', passed: false }]);
+  const sur = surnameOf(chars);
+  const checks: Check[] = [
+    { name: 'format', passed: true },
+    { name: 'surname', passed: sur !== undefined },
+  ];
+  if (sur === undefined) return invalid('NO_SURNAME', checks);
+  if (chars.length === sur.len || COMPOUND_SURNAMES.has(v)) return invalid('SURNAME_ONLY', checks, sur.len);
+  const given = chars.slice(sur.len);
+  const givenOk = !given.some((c) => NON_GIVEN_CHARS.has(c));
+  checks.push({ name: 'given', passed: givenOk });
+  if (!givenOk) return invalid('NOT_A_NAME', checks, sur.len);
+  const stop = NON_NAME_WORDS.has(v) || PLACE_WORDS.has(v);
+  const stopPrefix =
+    chars.length > 2 && (NON_NAME_WORDS.has(chars[0]! + chars[1]!) || PLACE_WORDS.has(chars[0]! + chars[1]!));
+  checks.push({ name: 'stoplist', passed: !stop });
+  if (stop) return invalid('COMMON_WORD', checks, sur.len);
+  // Evidence: how common the surname is, how name-like the given characters are.
+  let score =
+    sur.len === 2 ? (sur.tier === 1 ? 0.5 : 0.4) : sur.tier === 1 ? 0.45 : sur.tier === 2 ? 0.4 : 0.33;
+  score += Math.min(0.1, given.filter((c) => GIVEN_NAME_CHARS.has(c)).length * 0.05);
+  if (given.length === 3) score -= 0.1; // four characters with a single surname: rare
+  if (stopPrefix) score -= 0.15;
+  return {
+    valid: true,
+    score: clampScore(score),
+    checks,
+    kind: sur.len === 2 ? 'compound' : 'single',
+    surname: sur.len,
+    stopPrefix,
+  };
+}
+
+function normaliseName(value: string): string {
+  let v = foldWidth(value).replace(/\s+/g, '').replace(DOT_RE, '·');
+  // A full stop between two Han characters is a sloppy middle dot (买买提.艾力).
+  if (v.includes('.')) v = v.replace(/(?<=\p{Script=Han})\.(?=\p{Script=Han})/gu, '·');
+  return v;
+}
+
+/** Length in characters of the surname leading `name` (2 for 欧阳娜娜, 1 for 张伟, 0 if none is known). */
+export function surnameLength(name: string): number {
+  const v = normaliseName(name);
+  if (v.includes('·')) return 0;
+  return surnameOf(Array.from(v))?.len ?? 0;
+}
+
+/** The `CN_NAME` type: Chinese personal names. */
+export const cnName: PiType = {
+  id: 'CN_NAME',
+  sensitive: false,
+  description: {
+    zh: '中文姓名（含复姓与少数民族、音译姓名）',
+    en: 'Chinese personal name (including compound surnames and transliterated minority names)',
+  },
+  context: {
+    raise: [
+      '姓名',
+      '名字',
+      '联系人',
+      '收件人',
+      '收货人',
+      '寄件人',
+      '客户',
+      '户主',
+      '机主',
+      '持卡人',
+      '开户人',
+      '法人',
+      '患者',
+      '住客',
+      '入住人',
+      '乘客',
+      '学生',
+      '员工',
+      '申请人',
+      '监护人',
+      '紧急联系人',
+      '我叫',
+      '我是',
+      '本人',
+      'name',
+      'contact',
+      'customer',
+    ],
+    lower: ['公司', '集团', '有限', '银行', '医院', '学校', '大学', '酒店', '品牌', '产品', '型号', '软件'],
+  },
+  fieldNames: [
+    'name',
+    'realname',
+    'real_name',
+    'fullname',
+    'full_name',
+    'xm',
+    'zsxm',
+    'khxm',
+    'lxr',
+    'sjr',
+    'shr',
+    '姓名',
+    '名字',
+    '联系人',
+    '收件人',
+    '收货人',
+    '寄件人',
+    '客户姓名',
+    '持卡人',
+    '户主',
+    '机主',
+    '真实姓名',
+    '紧急联系人',
+    'contact_name',
+    'contactname',
+    'customer_name',
+    'customername',
+    'consignee',
+    'receiver',
+    'receiver_name',
+    'cardholder',
+    'holder_name',
+  ],
+  /** Trim, fold full-width forms, drop internal spaces, unify middle dots to `·`. */
+  normalise: normaliseName,
+  validate(value: string): Validation {
+    const p = parseName(normaliseName(value));
+    return {
+      valid: p.valid,
+      score: p.score,
+      checks: p.checks,
+      ...(p.reason === undefined ? {} : { reason: p.reason }),
+      ...(p.kind === undefined ? {} : { kind: p.kind }),
+    };
+  },
+  /** Keep the first character (Hutool `CHINESE_NAME`); `keepStart: surnameLength(v)` keeps a compound surname. */
+  mask(value: string, options?: MaskOptions): string {
+    return keepEnds(value, options?.keepStart ?? 1, options?.keepEnd ?? 0, options?.char ?? '*');
+  },
+};
+
+// --- window matchers ---------------------------------------------------------------------------
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A case-insensitive pattern for an ASCII word without the `i` flag (which slows down Han matching). */
+function anyCase(word: string): string {
+  return Array.from(word, (c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : escapeRe(c))).join('');
+}
+
+const byLength = (a: string, b: string) => b.length - a.length;
+
+/** Before-cues: Han ones anywhere, ASCII ones as whole words (not `username`, not `names`). */
+const BEFORE_RE = new RegExp(
+  [
+    ...NAME_CUES_BEFORE.filter((c) => /^[a-z_]+$/.test(c))
+      .sort(byLength)
+      .map((c) => `(?<![A-Za-z0-9_])${anyCase(c)}(?![A-Za-z])`),
+    ...NAME_CUES_BEFORE.filter((c) => !/^[a-z_]+$/.test(c))
+      .sort(byLength)
+      .map(escapeRe),
+  ].join('|'),
+  'g',
+);
+
+const AFTER_RE = new RegExp([...NAME_CUES_AFTER].sort(byLength).map(escapeRe).join('|'), 'g');
+
+/** Characters allowed between a cue and the name (`：`, quotes, brackets, spaces …), after folding. */
+const SEPARATORS = new Set(Array.from(' \t:=\'"“”‘’「」『』【】[]()<>|-—>'));
+/** Verbs allowed once between a cue and the name (`姓名是张伟`, `联系人为李娜`). */
+const LINK_VERBS = new Set(['为', '是', '叫']);
+
+/** After 总, these make a word (总是, 总共 …), not the title 张总. */
+const ZONG_WORDS = new Set(Array.from('是共部结体统额数计和量之算归而价值要会得管理则局站线'));
+
+/**
+ * Words that end a name when they follow it: verbs and particles (张伟住在…), contact words
+ * (李娜电话…), titles, time words, and place names (张伟北京市…).
+ */
+const TERMINATOR_WORDS: readonly string[] = [
+  ...Array.from('住在的说是和与跟及也都就还又已被把对给让从到去要会等了呢吧啊吗呀您你我他她收寄请'),
+  ...'电话 手机 电邮 邮箱 邮编 地址 住址 身份 证件 性别 年龄 生日 出生 籍贯 民族 职业 单位 工作 学校 班级 账号 卡号 号码 联系 备注 签收 签字 签名 明天 今天 昨天 后天 今年 去年 明年 已经 正在 现在 马上 刚刚 刚才 需要 希望 表示 反映 投诉 咨询 来电 致电 同意 确认 本人 家属 下单 购买 预订 入住 退房 办理 提交 申请 男性 女性 男士 同志 电'.split(
+    ' ',
+  ),
+  ...NAME_CUES_AFTER,
+  ...NAME_CUES_BEFORE.filter((c) => !/^[a-z_]+$/.test(c)),
+  ...PLACE_WORDS,
+].filter((w) => w.length > 0);
+
+/** Terminator words indexed by first character, longest first. */
+const TERMINATORS: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, string[]>();
+  for (const w of new Set(TERMINATOR_WORDS)) {
+    const list = m.get(w[0]!) ?? [];
+    list.push(w);
+    m.set(w[0]!, list);
+  }
+  for (const list of m.values()) list.sort(byLength);
+  return m;
+})();
+
+/** Length of the terminator word at `i` (1 for a non-Han character or the end), or 0 if none. */
+function terminatorAt(text: string, i: number): number {
+  if (i >= text.length || hanAt(text, i) === 0) return 1; // digits, punctuation, Latin: the name ended
+  const list = TERMINATORS.get(text[i]!);
+  return list?.find((w) => text.startsWith(w, i))?.length ?? 0;
+}
+
+/** Characters that may stand right before a name in running text (请张伟…, 给李娜…, 尊敬的王先生). */
+const PRE_NAME = new Set(Array.from('请给和与跟及同向对找问叫是为被让由把位的了个名好姓见称'));
+/** Two-character words that may stand right before a name (感谢王老师, 联系张经理). */
+const PRE_NAME_WORDS = new Set(
+  '感谢 谢谢 多谢 致谢 联系 通知 告诉 询问 拜访 恭喜 祝贺 邀请 转告 麻烦 辛苦 欢迎 尊敬 亲爱 看望 拜托'.split(
+    ' ',
+  ),
+);
+
+/** Words ending in a surname character that often precede a title (历史老师, 房东阿姨): not names. */
+const TITLE_FALSE_FRIENDS = new Set(
+  '历史 语文 音乐 实习 宿管 风水 账房 房东 股东 保安 公司 售后 物业 门卫 厨师 大堂 班主任 各 诸 副 该 这 那 某 此 每 本 贵'.split(
+    ' ',
+  ),
+);
+
+/** One Han run from `p`: code-point start offsets, plus whether it ended before a non-Han character. */
+function hanRun(text: string, p: number, max: number): { offs: number[]; end: number; natural: boolean } {
+  const offs: number[] = [];
+  let i = p;
+  while (offs.length < max) {
+    const w = hanAt(text, i);
+    if (w === 0) return { offs, end: i, natural: true };
+    offs.push(i);
+    i += w;
+  }
+  return { offs, end: i, natural: hanAt(text, i) === 0 };
+}
+
+/** Score of a cue-located name from its intrinsic score (0.3–0.6 → 0.75–0.9). */
+function cueScore(intrinsic: number): number {
+  return Math.round((0.75 + (intrinsic - 0.3) * 0.5) * 100) / 100;
+}
+
+/** Try a transliterated name (`买买提·艾力`) at `p`; returns its end or -1. */
+function dottedAt(text: string, p: number): number {
+  let i = p;
+  let parts = 0;
+  let n = 0;
+  for (;;) {
+    const start = i;
+    for (let w = hanAt(text, i); w > 0 && n < 16; w = hanAt(text, i)) {
+      i += w;
+      n++;
+    }
+    if (i === start) return -1;
+    parts++;
+    if (n < 16 && DOTS.has(text[i] ?? '') && hanAt(text, i + 1) > 0) {
+      i++;
+      n++;
+      continue;
+    }
+    return parts >= 2 ? i : -1;
+  }
+}
+
+/** Find the name that starts at `p` right after a before-cue. */
+function nameAfterCue(text: string, p: number): { end: number; score: number } | undefined {
+  const dotEnd = dottedAt(text, p);
+  if (dotEnd > 0) {
+    const v = parseName(normaliseName(text.slice(p, dotEnd)));
+    return v.valid ? { end: dotEnd, score: cueScore(v.score) } : undefined;
+  }
+  const run = hanRun(text, p, 8);
+  const chars = run.offs.map((o, k) => text.slice(o, run.offs[k + 1] ?? run.end));
+  const sur = surnameOf(chars);
+  if (sur === undefined || chars.length <= sur.len) return undefined;
+  const offAt = (k: number) => run.offs[k] ?? run.end;
+  if (startsAfterTitle(text, offAt(sur.len))) return undefined; // 王经理: a title, left to the after-cue pass
+  const tryLen = (g: number, penalty: number): { end: number; score: number } | undefined => {
+    if (sur.len + g > chars.length) return undefined;
+    const end = offAt(sur.len + g);
+    const v = parseName(text.slice(p, end));
+    if (!v.valid) return undefined;
+    if (penalty > 0 && v.stopPrefix) return undefined;
+    return { end, score: Math.round(Math.max(0.7, cueScore(v.score) - penalty) * 100) / 100 };
+  };
+  // A clean boundary right after 1 or 2 given characters decides the length (张伟住在… → 张伟).
+  for (let g = 1; g <= 2; g++) {
+    const k = sur.len + g;
+    if (k > chars.length) break;
+    if (k === chars.length && run.natural) return tryLen(g, 0);
+    if (k < chars.length) {
+      const w = terminatorAt(text, offAt(k));
+      // A one-character terminator that is itself the last character of the run is more likely
+      // the end of the name (覃兰和，…) than a word after it (李娜和张伟).
+      if (w > 1 || (w === 1 && !(k + 1 === chars.length && run.natural))) return tryLen(g, 0);
+    }
+  }
+  // Four characters with a single surname, standing alone (姓名：张王秀英): rare, so only with
+  // name-like given characters.
+  if (sur.len === 1 && chars.length === 4 && run.natural) {
+    const common = chars.slice(1).filter((c) => GIVEN_NAME_CHARS.has(c)).length;
+    const four = common >= 2 ? tryLen(3, 0) : undefined;
+    if (four && !parseName(text.slice(p, run.end)).stopPrefix) return four;
+  }
+  // No boundary: guess from how name-like the second given character is.
+  const second = chars[sur.len + 1];
+  if (second !== undefined && GIVEN_NAME_CHARS.has(second)) return tryLen(2, 0.05) ?? tryLen(1, 0.05);
+  return tryLen(1, 0.05);
+}
+
+function startsAfterTitle(text: string, i: number): boolean {
+  for (const t of NAME_CUES_AFTER) {
+    if (text.startsWith(t, i) && (t !== '总' || !ZONG_WORDS.has(text[i + 1] ?? ''))) return true;
+  }
+  return false;
+}
+
+/** Find a name or bare surname ending right before an after-cue at `i`. */
+function nameBeforeTitle(
+  text: string,
+  i: number,
+  cue: string,
+  cueEnds: ReadonlySet<number>,
+): NameSpan | undefined {
+  // Up to four Han characters before the title, nearest first.
+  const offs: number[] = [];
+  let j = i;
+  while (offs.length < 4 && j > 0) {
+    const lo = text.charCodeAt(j - 1);
+    const w = lo >= 0xdc00 && lo <= 0xdfff && j >= 2 ? 2 : 1;
+    if (hanAt(text, j - w) === 0) break;
+    j -= w;
+    offs.push(j);
+  }
+  if (offs.length === 0) return undefined;
+  const boundary = (s: number) =>
+    s === 0 ||
+    hanAt(text, s - 1) === 0 ||
+    PRE_NAME.has(text[s - 1]!) ||
+    PRE_NAME_WORDS.has(text.slice(s - 2, s)) ||
+    cueEnds.has(s);
+  let best: NameSpan | undefined;
+  let bestUnbounded: { span: NameSpan; intrinsic: number } | undefined;
+  for (let L = offs.length; L >= 2; L--) {
+    const s = offs[L - 1]!;
+    const v = parseName(text.slice(s, i));
+    if (!v.valid || v.stopPrefix) continue;
+    const span = { start: s, end: i, score: cueScore(v.score), cue };
+    if (boundary(s)) {
+      best ??= span;
+    } else if (v.score >= 0.5 && (bestUnbounded === undefined || v.score >= bestUnbounded.intrinsic)) {
+      // Ties go to the shorter candidate (感谢张伟先生 → 张伟, not 谢张伟).
+      bestUnbounded = { span: { ...span, score: 0.7 }, intrinsic: v.score };
+    }
+  }
+  if (best) return best;
+  // A bare surname (张先生, 欧阳女士): common surnames only, and not the tail of a word (历史老师).
+  for (const L of [2, 1]) {
+    const s = offs[L - 1];
+    if (s === undefined) continue;
+    const sn = text.slice(s, i);
+    const tier = L === 2 ? COMPOUND_SURNAMES.get(sn) : SINGLE_SURNAMES.get(sn);
+    if (tier === undefined || (L === 1 && tier === 3) || TITLE_FALSE_FRIENDS.has(sn + cue)) continue;
+    if (boundary(s)) return { start: s, end: i, score: 0.55, cue };
+    if (bestUnbounded) return bestUnbounded.span;
+    const prev = text[s - 1]!;
+    if (TITLE_FALSE_FRIENDS.has(prev) || TITLE_FALSE_FRIENDS.has(prev + sn)) continue;
+    return { start: s, end: i, score: 0.55, cue };
+  }
+  return bestUnbounded?.span;
+}
+
+/** Drop overlapping spans, keeping the higher score (then the longer one). */
+function resolveOverlaps(spans: NameSpan[]): NameSpan[] {
+  spans.sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const kept: NameSpan[] = [];
+  for (const s of spans) {
+    if (!kept.some((k) => s.start < k.end && k.start < s.end)) kept.push(s);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+/** Skip the separators between a cue and its value; returns the value's offset or -1. */
+function skipSeparators(text: string, i: number): number {
+  let verb = false;
+  for (let n = 0; n < 8 && i < text.length; n++) {
+    const c = text[i]!;
+    if (SEPARATORS.has(c)) i++;
+    else if (!verb && LINK_VERBS.has(c)) {
+      verb = true;
+      i++;
+    } else break;
+  }
+  return i;
+}
+
+/**
+ * Find Chinese names in a small text window.
+ *
+ * - After a cue word (`收件人：张伟`, `"姓名":"李娜"`, `我叫王秀英`, `入住人：买买提·艾力`): score
+ *   0.75–0.9 from the name's own evidence.
+ * - Before a title: `王秀英女士` gives the full name (0.75–0.9), `张先生` the surname alone (0.55).
+ * - With `fieldIsName`, the whole trimmed text is a candidate (0.8 when it validates).
+ *
+ * The end of a name is taken at the first non-Han character, at a word that ends names (住, 在,
+ * 的, 电话, 先生, a province …), or else guessed from the given-name characters. Offsets are
+ * UTF-16 code units into `text`.
+ */
+export function findNames(text: string, options?: FindNamesOptions): NameSpan[] {
+  const t = foldWidth(text);
+  if (options?.fieldIsName) {
+    const m = /^[\s"'“”‘’「」]*(.*?)[\s"'“”‘’「」]*$/su.exec(t);
+    const inner = m?.[1] ?? '';
+    if (inner.length > 0 && parseName(normaliseName(inner)).valid) {
+      const start = t.indexOf(inner);
+      return [{ start, end: start + inner.length, score: 0.8 }];
+    }
+  }
+  const spans: NameSpan[] = [];
+  const cueEnds = new Set<number>();
+  for (const m of t.matchAll(BEFORE_RE)) {
+    const p = skipSeparators(t, m.index + m[0].length);
+    cueEnds.add(p);
+    const found = nameAfterCue(t, p);
+    if (found) spans.push({ start: p, end: found.end, score: found.score, cue: m[0] });
+  }
+  for (const m of t.matchAll(AFTER_RE)) {
+    if (m[0] === '总' && ZONG_WORDS.has(t[m.index + 1] ?? '')) continue;
+    const found = nameBeforeTitle(t, m.index, m[0], cueEnds);
+    if (found) spans.push(found);
+  }
+  return spans.length > 1 ? resolveOverlaps(spans) : spans;
+}
