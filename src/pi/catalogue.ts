@@ -27,7 +27,7 @@ import { ipAddress } from './ip-address.ts';
 import { macAddress } from './mac-address.ts';
 import { moId } from './mo-id.ts';
 import { twId } from './tw-id.ts';
-import { PI_TYPE_IDS, type MaskOptions, type PiType, type PiTypeId } from './types.ts';
+import { type MaskOptions, PI_TYPE_IDS, type PiType, type PiTypeId } from './types.ts';
 
 const modules: readonly PiType[] = [
   cnResidentId,

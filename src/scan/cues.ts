@@ -19,6 +19,10 @@ export const F_ADDRESS_PART = 4;
 
 export type CueRole = 'raise' | 'lower' | 'name' | 'address';
 
+/** Bits of `CueIndex.roleBits`: a cue that asks for the name / address matchers. */
+export const R_NAME = 1;
+export const R_ADDRESS = 2;
+
 export interface CjkCue {
   readonly id: number;
   /** UTF-8 bytes of the whole word. */
@@ -43,6 +47,8 @@ export function normaliseKey(s: string): string {
 export class CueIndex {
   readonly words: string[] = [];
   readonly roles: Set<CueRole>[] = [];
+  /** Per cue id: R_NAME | R_ADDRESS, read on the hot path. */
+  roleBits = new Uint8Array(0);
   readonly flags = new Uint8Array(65536);
   readonly cjkByFirst = new Map<number, CjkCue[]>();
   readonly asciiWords = new Map<string, number>();
@@ -80,6 +86,13 @@ export class CueIndex {
       }
     }
     this.roles[id]!.add(role);
+    if (this.roleBits.length <= id) {
+      const grown = new Uint8Array(Math.max(64, id * 2));
+      grown.set(this.roleBits);
+      this.roleBits = grown;
+    }
+    if (role === 'name') this.roleBits[id]! |= R_NAME;
+    if (role === 'address') this.roleBits[id]! |= R_ADDRESS;
     return id;
   }
 
@@ -99,9 +112,5 @@ export class CueIndex {
       return cue;
     }
     return undefined;
-  }
-
-  hasRole(id: number, role: CueRole): boolean {
-    return this.roles[id]?.has(role) ?? false;
   }
 }

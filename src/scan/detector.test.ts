@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../test/synth/rng.ts';
 import { residentId, uscc } from '../../test/synth/ids.ts';
+import { mulberry32 } from '../../test/synth/rng.ts';
 import { residentIdCheckChar } from '../pi/cn-resident-id.ts';
 import { usccCheckChar } from '../pi/cn-uscc.ts';
 import { scanBuffer, scanStream, scanText } from './stream.ts';
@@ -66,7 +66,8 @@ describe('scanText on the failures of the npm peers', () => {
   });
 
   it('finds mobiles in the 146, 148 and 149 segments', () => {
-    for (const n of ['14612345678', '14812345678', '14912345678']) expect(only(`电话${n}`).type).toBe('CN_MOBILE');
+    for (const n of ['14612345678', '14812345678', '14912345678'])
+      expect(only(`电话${n}`).type).toBe('CN_MOBILE');
   });
 
   it('finds +86 numbers with spaces as one number, masked whole', () => {
@@ -145,7 +146,9 @@ describe('fields', () => {
     const id = residentId(rng);
     const csv = `订单号,证件号码,金额\r\n202311110000123456,${id},12.00\r\n`;
     const found = scanText(csv, { ...opts, format: 'csv' });
-    expect(found.map((f) => [f.type, f.field, f.line, f.column])).toEqual([['CN_RESIDENT_ID', '证件号码', 2, 20]]);
+    expect(found.map((f) => [f.type, f.field, f.line, f.column])).toEqual([
+      ['CN_RESIDENT_ID', '证件号码', 2, 20],
+    ]);
   });
 
   it('names JSON keys', () => {
@@ -170,24 +173,31 @@ describe('streaming', () => {
   it('gives the same findings whatever the chunking', async () => {
     const rng = mulberry32(11);
     const lines: string[] = [];
-    for (let i = 0; i < 200; i++) lines.push(`第${i}行 身份证 ${residentId(rng)}，手机１３９１２３４５６７８，卡号 6222021234567890128\r`);
+    for (let i = 0; i < 200; i++)
+      lines.push(
+        `第${i}行 身份证 ${residentId(rng)}，手机１３９１２３４５６７８，卡号 6222021234567890128\r`,
+      );
     const bytes = Buffer.from(lines.join('\n'), 'utf8');
     const whole = scanBuffer(bytes, opts);
     expect(whole.length).toBe(600);
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 30 }), async (cuts) => {
-        const chunks: Uint8Array[] = [];
-        let at = 0;
-        for (const c of cuts) {
-          if (at >= bytes.length) break;
-          chunks.push(bytes.subarray(at, at + c));
-          at += c;
-        }
-        if (at < bytes.length) chunks.push(bytes.subarray(at));
-        const streamed: Finding[] = [];
-        for await (const f of scanStream(chunks, { ...opts, regionSize: 4096, maxLine: 8192 })) streamed.push(f);
-        expect(streamed).toEqual(whole);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 30 }),
+        async (cuts) => {
+          const chunks: Uint8Array[] = [];
+          let at = 0;
+          for (const c of cuts) {
+            if (at >= bytes.length) break;
+            chunks.push(bytes.subarray(at, at + c));
+            at += c;
+          }
+          if (at < bytes.length) chunks.push(bytes.subarray(at));
+          const streamed: Finding[] = [];
+          for await (const f of scanStream(chunks, { ...opts, regionSize: 4096, maxLine: 8192 }))
+            streamed.push(f);
+          expect(streamed).toEqual(whole);
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -199,7 +209,8 @@ describe('streaming', () => {
     const text = ids.map((id) => `${filler} 身份证${id}`).join(' ');
     const chunks = [Buffer.from(text, 'utf8')];
     const streamed: Finding[] = [];
-    for await (const f of scanStream(chunks, { ...opts, regionSize: 64 << 10, maxLine: 128 << 10 })) streamed.push(f);
+    for await (const f of scanStream(chunks, { ...opts, regionSize: 64 << 10, maxLine: 128 << 10 }))
+      streamed.push(f);
     expect(streamed.map((f) => f.value)).toEqual(ids);
     const firstColumn = 40_000 + 1 + 3 + 1;
     expect(streamed[0]!.column).toBe(firstColumn);

@@ -31,7 +31,17 @@ import {
   UPPER,
   utf8Length,
 } from './bytes.ts';
-import { CueIndex, F_ADDRESS_PART, FNV_OFFSET, FNV_PRIME, F_CUE, F_PROVINCE, normaliseKey } from './cues.ts';
+import {
+  CueIndex,
+  F_ADDRESS_PART,
+  F_CUE,
+  F_PROVINCE,
+  FNV_OFFSET,
+  FNV_PRIME,
+  normaliseKey,
+  R_ADDRESS,
+  R_NAME,
+} from './cues.ts';
 import { FieldResolver } from './fields.ts';
 import { alnumTypes, digitTypes, GROUPINGS } from './shapes.ts';
 import type { Explanation, ScanOptions, SourceFormat } from './types.ts';
@@ -216,16 +226,21 @@ export class Detector {
       const cue = this.#cues.matchCjk(this.#buf, i, cp);
       if (cue) {
         this.#lastPos[cue.id] = i + cue.bytes.length;
-        const roles = this.#cues.roles[cue.id]!;
-        if (roles.has('name')) this.#nameTriggers.push(i);
-        if (roles.has('address')) {
-          this.#addressCue = true;
-          this.#addressTriggers.push(i);
-        }
+        this.#roleCue(cue.id, i);
       }
     }
     if (f & F_ADDRESS_PART) {
       this.#addressParts++;
+      this.#addressTriggers.push(i);
+    }
+  }
+
+  /** A cue for the name or address matchers was seen at `i`. */
+  #roleCue(id: number, i: number): void {
+    const bits = this.#cues.roleBits[id]!;
+    if (bits & R_NAME) this.#nameTriggers.push(i);
+    if (bits & R_ADDRESS) {
+      this.#addressCue = true;
       this.#addressTriggers.push(i);
     }
   }
@@ -254,7 +269,8 @@ export class Detector {
       if (ws < 0) return;
       const text = decode(b, ws, we);
       if (names && this.#names) {
-        for (const span of findNames(text)) this.#emitSpan('CN_NAME', text, ws, span.start, span.end, span.score);
+        for (const span of findNames(text))
+          this.#emitSpan('CN_NAME', text, ws, span.start, span.end, span.score);
       }
       if (addresses && this.#addresses) {
         for (const span of findAddresses(text)) {
@@ -325,7 +341,8 @@ export class Detector {
     const start = base + utf8Length(text, s);
     const end = start + utf8Length(text.slice(s, e));
     const value = text.slice(s, e);
-    const f = field ?? (this.#structured ? this.fields.fieldAt(this.#buf, this.#lineStart, end, start) : undefined);
+    const f =
+      field ?? (this.#structured ? this.fields.fieldAt(this.#buf, this.#lineStart, end, start) : undefined);
     const finding: RawFinding = {
       start,
       end,
@@ -430,7 +447,8 @@ export class Detector {
       let joins = false;
       if (k & (JOIN_ANY | JOIN_DIGITS) && prev !== 0 && i + width < to) {
         const nc = b[i + width]!;
-        const na = nc < 0x80 ? nc : nc === 0xef ? fullWidthAscii(b[i + width + 1] ?? 0, b[i + width + 2] ?? 0) : 0;
+        const na =
+          nc < 0x80 ? nc : nc === 0xef ? fullWidthAscii(b[i + width + 1] ?? 0, b[i + width + 2] ?? 0) : 0;
         const nk = na === 0 ? 0 : CLS[na]!;
         if (k & JOIN_ANY) joins = (nk & ALNUM) !== 0 || (a === 0x3a && na === 0x3a);
         else if (a === 0x28) joins = (prev & DIGIT) !== 0 && (nk & ALNUM) !== 0;
@@ -514,10 +532,16 @@ export class Detector {
       if (this.#wAnyDigit[k]) continue;
       const end = this.#wEnd[k]!;
       const id = cues.asciiByHash(this.#wHash[k]!, this.#wLen[k]!);
-      if (id >= 0) this.#lastPos[id] = end;
+      if (id >= 0) {
+        this.#lastPos[id] = end;
+        this.#roleCue(id, this.#wStart[k]!);
+      }
       if (this.#wJoinLen[k] !== this.#wLen[k]) {
         const jid = cues.asciiByHash(this.#wJoinHash[k]!, this.#wJoinLen[k]!);
-        if (jid >= 0) this.#lastPos[jid] = end;
+        if (jid >= 0) {
+          this.#lastPos[jid] = end;
+          this.#roleCue(jid, this.#wStart[k]!);
+        }
       }
     }
   }
@@ -662,7 +686,8 @@ export class Detector {
       const digitCount = len - plus;
       // Macao ID 1234567(8).
       if (digitCount === 7 && parenNext && !plus) {
-        if (this.#judge(['MO_ID'], `${this.#text(k)}(${this.#text(k + 1)})`, ws, this.#closeParen(k + 1))) return 2;
+        if (this.#judge(['MO_ID'], `${this.#text(k)}(${this.#text(k + 1)})`, ws, this.#closeParen(k + 1)))
+          return 2;
       }
       // 1990年1月31日
       if (digitCount === 4 && k === n - 1 && this.#types.has('BIRTH_DATE')) {
@@ -718,7 +743,13 @@ export class Detector {
    * Returns true when some type accepted the value (even if context then put it under the bar),
    * which tells the caller the words are consumed.
    */
-  #judge(types: readonly PiTypeId[], written: string, start: number, end: number, compact = written): boolean {
+  #judge(
+    types: readonly PiTypeId[],
+    written: string,
+    start: number,
+    end: number,
+    compact = written,
+  ): boolean {
     let best: PiType | undefined;
     let bestV: Validation | undefined;
     for (const t of types) {
@@ -738,7 +769,13 @@ export class Detector {
     else if (ctx.decision === 'raise') score += (1 - score) * RAISE;
     else if (ctx.decision === 'lower') score = Math.max(0, score - LOWER);
     if (score < this.#minScore) return true;
-    const finding: RawFinding = { start, end, type: best.id, score: round2(score), masked: best.mask(written) };
+    const finding: RawFinding = {
+      start,
+      end,
+      type: best.id,
+      score: round2(score),
+      masked: best.mask(written),
+    };
     if (this.#showValues) finding.value = decode(this.#buf, start, end);
     if (field !== undefined) finding.field = field;
     if (this.#explain) {
@@ -761,7 +798,11 @@ export class Detector {
   }
 
   /** The nearest cue before `start` on this line, or the field name, decides the direction. */
-  #context(type: PiTypeId, start: number, field: string | undefined): { decision: FieldDecision; word?: string } {
+  #context(
+    type: PiTypeId,
+    start: number,
+    field: string | undefined,
+  ): { decision: FieldDecision; word?: string } {
     if (field !== undefined) {
       const d = this.#fieldDecision(type, field);
       if (d !== 'none') return { decision: d, word: field };
@@ -803,7 +844,8 @@ export class Detector {
     if (this.#fieldTypes.get(key)?.has(type)) d = 'match';
     else if ((mod.context.lower ?? []).some((w) => key.includes(normaliseKey(w)))) d = 'lower';
     else if (mod.context.raise.some((w) => key.includes(normaliseKey(w)))) d = 'raise';
-    else if (this.#fieldTypes.has(key)) d = 'lower'; // a column declared for another PI type
+    else if (this.#fieldTypes.has(key))
+      d = 'lower'; // a column declared for another PI type
     else d = 'none';
     this.#fieldDecisions.set(cacheKey, d);
     return d;
@@ -832,7 +874,8 @@ const COMPILED_GROUPINGS: readonly CompiledGrouping[] = GROUPINGS.map((g) => {
   };
 });
 
-const EMAIL_SHAPE = /[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+/g;
+const EMAIL_SHAPE =
+  /[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+/g;
 const MAC_COLON = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}$/;
 const IPV6_SHAPE = /[0-9A-Fa-f]{0,4}(?::{1,2}[0-9A-Fa-f]{0,4}){2,7}(?:\.\d{1,3}){0,3}/;
 const HEX = /^[0-9A-Fa-f]+$/;
@@ -854,7 +897,8 @@ function chineseDateEnd(b: Uint8Array, i: number, limit: number): number {
     let count = 0;
     while (q < limit && count < 2) {
       if (b[q]! >= 0x30 && b[q]! <= 0x39) q++;
-      else if (b[q] === 0xef && fullWidthAscii(b[q + 1] ?? 0, b[q + 2] ?? 0) >= 0x30 && b[q + 2]! <= 0x99) q += 3;
+      else if (b[q] === 0xef && fullWidthAscii(b[q + 1] ?? 0, b[q + 2] ?? 0) >= 0x30 && b[q + 2]! <= 0x99)
+        q += 3;
       else break;
       count++;
     }
@@ -883,7 +927,8 @@ export function resolveOverlaps(found: RawFinding[]): RawFinding[] {
   for (const f of found) {
     const last = kept[kept.length - 1];
     if (last && f.start < last.end) {
-      const better = f.score > last.score || (f.score === last.score && f.end - f.start > last.end - last.start);
+      const better =
+        f.score > last.score || (f.score === last.score && f.end - f.start > last.end - last.start);
       if (better) kept[kept.length - 1] = f;
       continue;
     }

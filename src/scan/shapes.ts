@@ -28,24 +28,143 @@ const DASH_SPACE = ' -';
 
 /** Tried longest first at every group. */
 export const GROUPINGS: readonly Grouping[] = [
-  { lengths: [[2, 4], [3, 3], [4, 4], [4, 4]], seps: DASH_SPACE, types: ['CN_MOBILE'], first: isCountryCode },
-  { lengths: [[4, 4], [4, 4], [4, 4], [4, 4], [1, 3]], seps: DASH_SPACE, types: ['CN_BANK_CARD'] },
-  { lengths: [[4, 4], [4, 4], [4, 4], [4, 4]], seps: DASH_SPACE, types: ['CN_BANK_CARD'] },
-  { lengths: [[2, 2], [6, 6], [6, 6], [1, 2]], seps: DASH_SPACE, types: ['IMEI'] },
   {
-    lengths: [[6, 6], [8, 8], [4, 4]],
+    lengths: [
+      [2, 4],
+      [3, 3],
+      [4, 4],
+      [4, 4],
+    ],
+    seps: DASH_SPACE,
+    types: ['CN_MOBILE'],
+    first: isCountryCode,
+  },
+  {
+    lengths: [
+      [4, 4],
+      [4, 4],
+      [4, 4],
+      [4, 4],
+      [1, 3],
+    ],
+    seps: DASH_SPACE,
+    types: ['CN_BANK_CARD'],
+  },
+  {
+    lengths: [
+      [4, 4],
+      [4, 4],
+      [4, 4],
+      [4, 4],
+    ],
+    seps: DASH_SPACE,
+    types: ['CN_BANK_CARD'],
+  },
+  {
+    lengths: [
+      [2, 2],
+      [6, 6],
+      [6, 6],
+      [1, 2],
+    ],
+    seps: DASH_SPACE,
+    types: ['IMEI'],
+  },
+  {
+    lengths: [
+      [6, 6],
+      [8, 8],
+      [4, 4],
+    ],
     seps: DASH_SPACE,
     types: ['CN_RESIDENT_ID', 'CN_FOREIGNER_PR_ID'],
     lastMayEndWithX: true,
   },
-  { lengths: [[2, 4], [3, 3], [8, 8]], seps: DASH_SPACE, types: ['CN_MOBILE'], first: isCountryCode },
-  { lengths: [[3, 4], [7, 8], [1, 6]], seps: '-', types: ['CN_LANDLINE'], first: startsWith0 },
-  { lengths: [[3, 3], [4, 4], [4, 4]], seps: DASH_SPACE, types: ['CN_MOBILE'] },
-  { lengths: [[2, 4], [11, 11]], seps: DASH_SPACE, types: ['CN_MOBILE'], first: isCountryCode },
-  { lengths: [[3, 4], [7, 8]], seps: ' -)', types: ['CN_LANDLINE'], first: startsWith0 },
-  { lengths: [[3, 3], [8, 8]], seps: DASH_SPACE, types: ['CN_MOBILE'] },
-  { lengths: [[4, 4], [1, 2], [1, 2]], seps: '-/.', types: ['BIRTH_DATE'], first: isYear },
-  { lengths: [[1, 3], [1, 3], [1, 3], [1, 3]], seps: '.', types: ['IP_ADDRESS'] },
+  {
+    lengths: [
+      [2, 4],
+      [3, 3],
+      [8, 8],
+    ],
+    seps: DASH_SPACE,
+    types: ['CN_MOBILE'],
+    first: isCountryCode,
+  },
+  {
+    lengths: [
+      [3, 4],
+      [7, 8],
+      [1, 6],
+    ],
+    seps: '-',
+    types: ['CN_LANDLINE'],
+    first: startsWith0,
+  },
+  {
+    lengths: [
+      [3, 3],
+      [4, 4],
+      [4, 4],
+    ],
+    seps: DASH_SPACE,
+    types: ['CN_MOBILE'],
+  },
+  {
+    lengths: [
+      [3, 4],
+      [3, 4],
+      [4, 4],
+    ],
+    seps: DASH_SPACE,
+    types: ['CN_LANDLINE'],
+    first: startsWith0,
+  },
+  {
+    lengths: [
+      [2, 4],
+      [11, 11],
+    ],
+    seps: DASH_SPACE,
+    types: ['CN_MOBILE'],
+    first: isCountryCode,
+  },
+  {
+    lengths: [
+      [3, 4],
+      [7, 8],
+    ],
+    seps: ' -)',
+    types: ['CN_LANDLINE'],
+    first: startsWith0,
+  },
+  {
+    lengths: [
+      [3, 3],
+      [8, 8],
+    ],
+    seps: DASH_SPACE,
+    types: ['CN_MOBILE'],
+  },
+  {
+    lengths: [
+      [4, 4],
+      [1, 2],
+      [1, 2],
+    ],
+    seps: '-/.',
+    types: ['BIRTH_DATE'],
+    first: isYear,
+  },
+  {
+    lengths: [
+      [1, 3],
+      [1, 3],
+      [1, 3],
+      [1, 3],
+    ],
+    seps: '.',
+    types: ['IP_ADDRESS'],
+  },
 ];
 
 const NONE: readonly PiTypeId[] = [];

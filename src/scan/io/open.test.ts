@@ -5,36 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeGbk } from '../../../test/synth/gbk.ts';
 import { ScanIoError, toScanIoError } from './errors.ts';
 import { type OpenedFile, openUtf8, openUtf8FromBytes, openUtf8FromStream } from './open.ts';
 
-/** A GBK encoder for tests, built by inverting the platform's GBK decoder over all 2-byte codes. */
-function makeGbkEncoder(): (text: string) => Uint8Array {
-  const decoder = new TextDecoder('gbk');
-  const table = new Map<string, number>();
-  for (let lead = 0x81; lead <= 0xfe; lead++) {
-    for (let trail = 0x40; trail <= 0xfe; trail++) {
-      if (trail === 0x7f) continue;
-      const ch = decoder.decode(Uint8Array.of(lead, trail));
-      if (ch.length === 1 && ch !== '\uFFFD' && !table.has(ch)) table.set(ch, (lead << 8) | trail);
-    }
-  }
-  return (text) => {
-    const out: number[] = [];
-    for (const ch of text) {
-      const cp = ch.codePointAt(0)!;
-      if (cp < 0x80) out.push(cp);
-      else {
-        const code = table.get(ch);
-        if (code === undefined) throw new Error(`not in GBK: U+${cp.toString(16)}`);
-        out.push(code >> 8, code & 0xff);
-      }
-    }
-    return Uint8Array.from(out);
-  };
-}
-
-const gbk = makeGbkEncoder();
+const gbk = encodeGbk;
 
 const CHINESE_CSV = [
   '姓名,身份证号,手机号,地址',
