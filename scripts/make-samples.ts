@@ -1,0 +1,177 @@
+/**
+ * Writes the bundled `samples/` folder: small files of the kinds a Chinese provider leaks (a GBK
+ * CSV from Excel, chat logs, gzipped app logs, an SQL dump, a hotel register, a company list,
+ * prose with look-alike numbers), filled with synthetic identities that pass their checksums.
+ *
+ * Deterministic: `npx node scripts/make-samples.ts` always writes the same bytes.
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import {
+  bankCard,
+  email,
+  imei,
+  ipv4,
+  landline,
+  luhnInvalidCardLike,
+  mac,
+  mobile,
+  plate,
+} from '../test/synth/contacts.ts';
+import { encodeGbk } from '../test/synth/gbk.ts';
+import { hkId, hmtPermit, passport, residentId, twId, uscc } from '../test/synth/ids.ts';
+import { address, name } from '../test/synth/names.ts';
+import { int, mulberry32, pick } from '../test/synth/rng.ts';
+
+const out = join(import.meta.dirname, '..', 'samples');
+mkdirSync(out, { recursive: true });
+const rng = mulberry32(20261128);
+const fullWidth = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+
+// 1. An Excel export on Chinese Windows: GBK, CRLF.
+{
+  const rows = ['序号,姓名,身份证号,手机号,银行卡号,开户行,家庭住址,下单金额'];
+  for (let i = 1; i <= 12; i++) {
+    rows.push(
+      [
+        i,
+        name(rng),
+        residentId(rng),
+        mobile(rng),
+        bankCard(rng),
+        '中国工商银行',
+        address(rng),
+        `${int(rng, 10, 999)}.00`,
+      ].join(','),
+    );
+  }
+  writeFileSync(join(out, 'customers-gbk.csv'), encodeGbk(`${rows.join('\r\n')}\r\n`));
+}
+
+// 2. A customer-service chat log, PI written the way people type it.
+{
+  const lines = [
+    `[09:12] 客户：你好，我的手机号是${mobile(rng, { format: 'spaced' })}，帮我查一下订单`,
+    `[09:13] 客服：请提供身份证号码核实身份`,
+    `[09:13] 客户：${residentId(rng, { lowerX: true })}`,
+    `[09:14] 客户：银行卡${bankCard(rng, { length: 19 })}，开户行建设银行`,
+    `[09:15] 客户：收件人${name(rng)}，电话${fullWidth(mobile(rng))}`,
+    `[09:15] 客户：地址：${address(rng, { withProvince: true })}`,
+    `[09:16] 客服：好的，订单号202311110000123456已登记，金额 1288.00 元`,
+    `[09:17] 客户：也可以打我座机 ${landline(rng)} 或者 ${mobile(rng, { format: '+86' })}`,
+    `[09:18] 客户：邮箱${email(rng)}，谢谢`,
+  ];
+  writeFileSync(join(out, 'chat.txt'), `${lines.join('\n')}\n`);
+}
+
+// 3. Application logs, gzipped JSONL, with trace ids, hashes and timestamps as decoys.
+{
+  const lines: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const base = {
+      ts: 1_764_300_000_000 + i * 1_000,
+      trace: `${int(rng, 0x10000000, 0xffffffff).toString(16)}-4e29-41d4-a716-4466554400${String(i).padStart(2, '0')}`,
+      level: 'INFO',
+    };
+    const event =
+      i % 4 === 0
+        ? { ...base, msg: '用户登录', mobile: mobile(rng), ip: ipv4(rng, { scope: 'public' }) }
+        : i % 4 === 1
+          ? { ...base, msg: '实名认证', real_name: name(rng), id_card: residentId(rng) }
+          : i % 4 === 2
+            ? { ...base, msg: 'device bound', imei: imei(rng), mac: mac(rng) }
+            : { ...base, msg: 'order paid', order_no: luhnInvalidCardLike(rng), amount: 99.5 };
+    lines.push(JSON.stringify(event));
+  }
+  writeFileSync(
+    join(out, 'app.jsonl.gz'),
+    gzipSync(Buffer.from(`${lines.join('\n')}\n`), { mtime: 0 } as never),
+  );
+}
+
+// 4. A mysqldump with columns known only from CREATE TABLE.
+{
+  const tuples: string[] = [];
+  for (let i = 1; i <= 8; i++) {
+    tuples.push(
+      `(${i},'${name(rng)}','${residentId(rng)}','${mobile(rng)}','${email(rng)}','2024-0${1 + (i % 9)}-1${i % 9} 10:00:00')`,
+    );
+  }
+  const sql = [
+    '-- MySQL dump (synthetic data)',
+    'CREATE TABLE `t_user` (',
+    '  `id` bigint NOT NULL AUTO_INCREMENT,',
+    '  `user_name` varchar(32) NOT NULL,',
+    '  `id_no` char(18) DEFAULT NULL,',
+    '  `phone` varchar(20) DEFAULT NULL,',
+    '  `email` varchar(64) DEFAULT NULL,',
+    '  `created_at` datetime NOT NULL,',
+    '  PRIMARY KEY (`id`)',
+    ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;',
+    `INSERT INTO \`t_user\` VALUES ${tuples.join(',')};`,
+    '',
+  ].join('\n');
+  writeFileSync(join(out, 'users.sql'), sql);
+}
+
+// 5. A hotel register: documents of every kind, and plates.
+{
+  const rows = ['入住人\t证件类型\t证件号码\t手机\t车牌\t入住日期'];
+  const docs: [string, () => string][] = [
+    ['身份证', () => residentId(rng)],
+    ['护照', () => passport(rng)],
+    ['港澳居民来往内地通行证', () => hmtPermit(rng)],
+    ['香港身份证', () => hkId(rng)],
+    ['台湾身份证', () => twId(rng)],
+  ];
+  for (let i = 0; i < 10; i++) {
+    const [kind, gen] = pick(rng, docs);
+    rows.push([name(rng), kind, gen(), mobile(rng), plate(rng), `2026-11-${String(i + 10)}`].join('\t'));
+  }
+  writeFileSync(join(out, 'hotel-register.tsv'), `${rows.join('\n')}\n`);
+}
+
+// 6. A company list: credit codes are organisations' ids (PI of sole traders).
+{
+  const rows = ['企业名称,统一社会信用代码,法定代表人,联系电话'];
+  for (let i = 0; i < 6; i++)
+    rows.push([`示例科技有限公司${i + 1}`, uscc(rng), name(rng), landline(rng)].join(','));
+  writeFileSync(join(out, 'companies.csv'), `${rows.join('\n')}\n`);
+}
+
+// 7. Prose with numbers that look like PI but are not.
+{
+  const text = [
+    '# 季度运营简报',
+    '',
+    '本季度共处理订单 128,456 笔，运单号 773012345678901234 等已全部签收，客服热线 95588 与 400-820-8820 全天服务。',
+    `系统版本升级到 10.2.3.4，日志时间戳 1764300000123，交易流水号 ${luhnInvalidCardLike(rng)}。`,
+    '我们去北京出差，路由器型号 AX3000 的信号很好，高速公路上常规巡检一切正常。',
+    '',
+  ].join('\n');
+  writeFileSync(join(out, 'report.md'), text);
+}
+
+writeFileSync(
+  join(out, 'README.md'),
+  [
+    '# Sample data (synthetic)',
+    '',
+    'Every identity in this folder was generated by `scripts/make-samples.ts` from a fixed seed:',
+    'the ID numbers, cards and credit codes pass their checksums, the phone numbers use real',
+    'number segments, but none belongs to a real person. `report.md` holds only look-alikes',
+    '(order and waybill numbers, service numbers, versions, timestamps) and should yield nothing.',
+    '',
+    '- `customers-gbk.csv`: GBK-encoded, CRLF, as Excel writes it on Chinese Windows.',
+    '- `chat.txt`: a chat log; spaced, `+86`, full-width and lower-case-x forms.',
+    '- `app.jsonl.gz`: gzipped JSON logs with trace ids and timestamps as decoys.',
+    '- `users.sql`: a mysqldump whose columns are known only from `CREATE TABLE`.',
+    '- `hotel-register.tsv`: passports, permits, HK and TW IDs, licence plates.',
+    '- `companies.csv`: unified social credit codes.',
+    '',
+  ].join('\n'),
+);
+console.log(`samples written to ${out}`);
