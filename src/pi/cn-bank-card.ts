@@ -26,6 +26,7 @@
  */
 
 import { BANK_BINS, BANKS, type BankCode } from './data/bank-bins.ts';
+import { THING_ID_CUES } from './shared-cues.ts';
 import { compact, hide, luhnValid } from './text.ts';
 import type { MaskOptions, PiType, Validation } from './types.ts';
 
@@ -184,7 +185,7 @@ export const cnBankCard: PiType = {
     zh: '银行卡号（16–19 位，银联及境内外卡组织，Luhn 校验与发卡行识别码）',
     en: 'Bank card number (16–19 digits, UnionPay and international schemes; Luhn check and BIN)',
   },
-  context: { raise: CONTEXT_RAISE, lower: CONTEXT_LOWER },
+  context: { raise: CONTEXT_RAISE, lower: [...THING_ID_CUES, ...CONTEXT_LOWER] },
   fieldNames: FIELD_NAMES,
   normalise: normaliseBankCard,
   validate: validateBankCard,

@@ -20,6 +20,7 @@
 
 import { residentIdChecksumValid } from './cn-resident-id.ts';
 import { provinceName } from './regions.ts';
+import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, dayNumber, isRealDate, keepEnds, todayInShanghai } from './text.ts';
 import type { Check, MaskOptions, PiType, ValidateOptions, Validation } from './types.ts';
 
@@ -115,6 +116,7 @@ export const cnForeignerPrId: PiType = {
   },
   context: {
     raise: [
+      ...DOCUMENT_CUES,
       '永久居留',
       '永居证',
       '外国人永久居留身份证',
@@ -129,6 +131,7 @@ export const cnForeignerPrId: PiType = {
     lower: ['订单', '单号', '运单', '流水', '交易号', '编号', '批次', '金额', '版本', '快递'],
   },
   fieldNames: [
+    ...DOCUMENT_FIELDS,
     '永居证',
     '永居证号',
     '永久居留证号',

@@ -18,6 +18,7 @@
  * @module
  */
 
+import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
 import type { Check, MaskOptions, PiType, Validation } from './types.ts';
 
@@ -72,6 +73,7 @@ export const cnHmtPermit: PiType = {
   },
   context: {
     raise: [
+      ...DOCUMENT_CUES,
       '通行证',
       '回乡证',
       '台胞证',
@@ -90,6 +92,7 @@ export const cnHmtPermit: PiType = {
     lower: ['订单', '单号', '运单', '流水', '交易号', '编号', '批次', '金额', '快递', '电话', '手机'],
   },
   fieldNames: [
+    ...DOCUMENT_FIELDS,
     '通行证',
     '通行证号',
     '通行证号码',

@@ -22,6 +22,7 @@ import {
   type MobileCarrier,
   type MobileUse,
 } from './data/mobile-prefixes.ts';
+import { THING_ID_CUES } from './shared-cues.ts';
 import { compact } from './text.ts';
 import type { Check, MaskOptions, PiType, Validation } from './types.ts';
 
@@ -235,7 +236,7 @@ export const cnMobile: PiType = {
     zh: '中国大陆手机号码（11 位，工信部分配的网号）',
     en: 'Mainland China mobile number (11 digits, MIIT-allocated network number)',
   },
-  context: { raise: CONTEXT_RAISE, lower: CONTEXT_LOWER },
+  context: { raise: CONTEXT_RAISE, lower: [...THING_ID_CUES, ...CONTEXT_LOWER] },
   fieldNames: FIELD_NAMES,
   normalise: normaliseMobile,
   validate: validateMobile,

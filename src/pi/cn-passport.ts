@@ -22,6 +22,7 @@
  * @module
  */
 
+import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
 import type { Check, MaskOptions, PiType, Validation } from './types.ts';
 
@@ -78,10 +79,21 @@ export const cnPassport: PiType = {
     en: 'Chinese passport number (ordinary, public-affairs, service and diplomatic passports; HKSAR and MSAR passports)',
   },
   context: {
-    raise: ['护照', '护照号', '护照号码', '護照', '证件号', 'passport', 'passport no', 'passport number'],
+    raise: [
+      ...DOCUMENT_CUES,
+      '护照',
+      '护照号',
+      '护照号码',
+      '護照',
+      '证件号',
+      'passport',
+      'passport no',
+      'passport number',
+    ],
     lower: ['订单', '单号', '运单', '流水', '编号', '批次', '快递', '型号', '金额'],
   },
   fieldNames: [
+    ...DOCUMENT_FIELDS,
     '护照',
     '护照号',
     '护照号码',

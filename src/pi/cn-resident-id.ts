@@ -16,6 +16,7 @@
  */
 
 import { provinceName, regionValidEver } from './regions.ts';
+import { DOCUMENT_CUES, DOCUMENT_FIELDS, THING_ID_CUES } from './shared-cues.ts';
 import { compact, dayNumber, isRealDate, keepEnds, todayInShanghai } from './text.ts';
 import type { Check, MaskOptions, PiType, ValidateOptions, Validation } from './types.ts';
 
@@ -212,6 +213,7 @@ export const cnResidentId: PiType = {
   },
   context: {
     raise: [
+      ...DOCUMENT_CUES,
       '身份证',
       '身份证号',
       '证件号',
@@ -226,9 +228,22 @@ export const cnResidentId: PiType = {
       'id no',
       'identity',
     ],
-    lower: ['订单', '单号', '运单', '流水', '交易号', '编号', '批次', '金额', '版本', '快递'],
+    lower: [
+      ...THING_ID_CUES,
+      '订单',
+      '单号',
+      '运单',
+      '流水',
+      '交易号',
+      '编号',
+      '批次',
+      '金额',
+      '版本',
+      '快递',
+    ],
   },
   fieldNames: [
+    ...DOCUMENT_FIELDS,
     '身份证',
     '身份证号',
     '身份证号码',

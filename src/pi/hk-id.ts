@@ -13,6 +13,7 @@
  * @module
  */
 
+import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
 import type { Check, MaskOptions, PiType, Validation } from './types.ts';
 
@@ -102,6 +103,7 @@ export const hkId: PiType = {
   },
   context: {
     raise: [
+      ...DOCUMENT_CUES,
       '香港身份证',
       '香港身份證',
       '身份證',
@@ -116,6 +118,7 @@ export const hkId: PiType = {
     lower: ['订单', '单号', '运单', '流水', '编号', '批次', '快递'],
   },
   fieldNames: [
+    ...DOCUMENT_FIELDS,
     '香港身份证',
     '香港身份证号',
     '香港身份證號碼',

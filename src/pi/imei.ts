@@ -25,6 +25,7 @@
  */
 
 import { countSelected, isDigitCode, maskSelected } from './cn-mobile.ts';
+import { THING_ID_CUES } from './shared-cues.ts';
 import { compact, luhnValid } from './text.ts';
 import type { MaskOptions, PiType, Validation } from './types.ts';
 
@@ -137,7 +138,7 @@ export const imei: PiType = {
     zh: '国际移动设备识别码（IMEI / IMEISV）',
     en: 'International Mobile Equipment Identity (IMEI / IMEISV)',
   },
-  context: { raise: CONTEXT_RAISE, lower: CONTEXT_LOWER },
+  context: { raise: CONTEXT_RAISE, lower: [...THING_ID_CUES, ...CONTEXT_LOWER] },
   fieldNames: FIELD_NAMES,
   normalise: normaliseImei,
   validate: validateImei,

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
 import type { Check, MaskOptions, PiType, Validation } from './types.ts';
 
@@ -60,6 +61,7 @@ export const moId: PiType = {
   },
   context: {
     raise: [
+      ...DOCUMENT_CUES,
       '澳门身份证',
       '澳門身份證',
       '澳门居民身份证',
@@ -73,7 +75,16 @@ export const moId: PiType = {
     ],
     lower: ['订单', '单号', '运单', '流水', '编号', '批次', '快递', '金额'],
   },
-  fieldNames: ['澳门身份证', '澳门身份证号', '澳門身份證號碼', 'moid', 'macaoid', 'macauid', 'moidno'],
+  fieldNames: [
+    ...DOCUMENT_FIELDS,
+    '澳门身份证',
+    '澳门身份证号',
+    '澳門身份證號碼',
+    'moid',
+    'macaoid',
+    'macauid',
+    'moidno',
+  ],
   normalise,
   validate,
   mask,

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
 import type { Check, MaskOptions, PiType, Validation } from './types.ts';
 
@@ -89,6 +90,7 @@ export const twId: PiType = {
   },
   context: {
     raise: [
+      ...DOCUMENT_CUES,
       '身分證',
       '身份證',
       '身分证',
@@ -104,6 +106,7 @@ export const twId: PiType = {
     lower: ['订单', '单号', '运单', '流水', '编号', '批次', '快递'],
   },
   fieldNames: [
+    ...DOCUMENT_FIELDS,
     '台湾身份证',
     '台湾身份证号',
     '身分證字號',

@@ -57,6 +57,21 @@ export class CueIndex {
   /** Per type: cue ids that raise / lower its score. */
   readonly raiseIds = new Map<PiTypeId, Int32Array>();
   readonly lowerIds = new Map<PiTypeId, Int32Array>();
+  /** Per type: raise cues of other types that are not its own (they lower it). */
+  readonly foreignIds = new Map<PiTypeId, Int32Array>();
+
+  /** Compute `foreignIds` once every type's cues are registered. */
+  computeForeign(): void {
+    for (const [type, own] of this.raiseIds) {
+      const mine = new Set([...own, ...(this.lowerIds.get(type) ?? [])]);
+      const foreign = new Set<number>();
+      for (const [other, ids] of this.raiseIds) {
+        if (other === type) continue;
+        for (const id of ids) if (!mine.has(id)) foreign.add(id);
+      }
+      this.foreignIds.set(type, Int32Array.from(foreign));
+    }
+  }
   readonly #ids = new Map<string, number>();
 
   /** Register a cue word and return its id. */
@@ -101,16 +116,18 @@ export class CueIndex {
     return this.#asciiHashes.get(hash * 64 + length) ?? -1;
   }
 
-  /** Id of the CJK cue starting at `buf[i]` (whose first code point is `cp`), or -1. */
-  matchCjk(buf: Uint8Array, i: number, cp: number): CjkCue | undefined {
+  /**
+   * Every CJK cue starting at `buf[i]` (whose first code point is `cp`), longest first: both
+   * 证件号码 and its prefix 证件号 are seen, since different types listen for each.
+   */
+  matchCjk(buf: Uint8Array, i: number, cp: number, found: (cue: CjkCue) => void): void {
     const list = this.cjkByFirst.get(cp);
-    if (!list) return undefined;
+    if (!list) return;
     outer: for (const cue of list) {
       const b = cue.bytes;
       if (i + b.length > buf.length) continue;
       for (let k = 3; k < b.length; k++) if (buf[i + k] !== b[k]) continue outer;
-      return cue;
+      found(cue);
     }
-    return undefined;
   }
 }

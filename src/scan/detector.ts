@@ -32,6 +32,7 @@ import {
   utf8Length,
 } from './bytes.ts';
 import {
+  type CjkCue,
   CueIndex,
   F_ADDRESS_PART,
   F_CUE,
@@ -68,6 +69,7 @@ const MAX_TOKEN_BYTES = 512;
 const RAISE = 0.6;
 const FIELD_RAISE = 0.8;
 const LOWER = 0.35;
+const INVALID_RAISE = 0.25;
 
 const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领';
 const PLATE_SUFFIX = '学警挂港澳使领';
@@ -86,6 +88,46 @@ interface Latin1Slicer {
 }
 
 type FieldDecision = 'match' | 'raise' | 'lower' | 'none';
+
+interface ContextDecision {
+  readonly decision: FieldDecision;
+  readonly word?: string;
+}
+
+/**
+ * The score after context. Values that failed a validity check but kept some score (a card number
+ * failing Luhn) are raised only a little, so context alone never carries them over the default
+ * bar: Luhn stays a signal, not a gate, and `--min-score 0.4` still shows them.
+ */
+function contextual(v: Validation, decision: FieldDecision): number {
+  const base = v.score;
+  switch (decision) {
+    case 'match':
+      return base + (1 - base) * (v.valid ? FIELD_RAISE : INVALID_RAISE);
+    case 'raise':
+      return base + (1 - base) * (v.valid ? RAISE : INVALID_RAISE);
+    case 'lower':
+      return Math.max(0, base - LOWER);
+    default:
+      return base;
+  }
+}
+
+function explain(v: Validation, ctx: ContextDecision): Explanation {
+  const e: {
+    base: number;
+    checks: Validation['checks'];
+    context?: { word: string; effect: 'raise' | 'lower' };
+    fieldMatched?: boolean;
+    kind?: string;
+  } = { base: v.score, checks: v.checks };
+  if (ctx.word !== undefined && (ctx.decision === 'raise' || ctx.decision === 'lower')) {
+    e.context = { word: ctx.word, effect: ctx.decision };
+  }
+  if (ctx.decision === 'match') e.fieldMatched = true;
+  if (v.kind !== undefined) e.kind = v.kind;
+  return e;
+}
 
 export class Detector {
   readonly #types = new Map<PiTypeId, PiType>();
@@ -152,6 +194,7 @@ export class Detector {
         this.#fieldTypes.set(key, set);
       }
     }
+    this.#cues.computeForeign();
     if (this.#names) for (const w of [...NAME_CUES_BEFORE, ...NAME_CUES_AFTER]) this.#cues.add(w, 'name');
     if (this.#addresses) {
       for (const w of cnAddress.context.raise) this.#cues.add(w, 'address');
@@ -223,17 +266,22 @@ export class Detector {
 
   #cjk(i: number, cp: number, f: number): void {
     if (f & F_CUE) {
-      const cue = this.#cues.matchCjk(this.#buf, i, cp);
-      if (cue) {
-        this.#lastPos[cue.id] = i + cue.bytes.length;
-        this.#roleCue(cue.id, i);
-      }
+      this.#cuePos = i;
+      this.#cues.matchCjk(this.#buf, i, cp, this.#onCjkCue);
     }
     if (f & F_ADDRESS_PART) {
       this.#addressParts++;
       this.#addressTriggers.push(i);
     }
   }
+
+  readonly #onCjkCue = (cue: CjkCue): void => {
+    this.#lastPos[cue.id] = this.#cuePos + cue.bytes.length;
+    this.#roleCue(cue.id, this.#cuePos);
+  };
+  #cuePos = 0;
+  /** Set by a match that extends past its token. */
+  #skipTo = 0;
 
   /** A cue for the name or address matchers was seen at `i`. */
   #roleCue(id: number, i: number): void {
@@ -480,7 +528,8 @@ export class Detector {
       sep = a;
       i += width;
       if (a === 0x3a && b[i] === 0x3a) {
-        i++; // IPv6 "::"
+        i++; // IPv6 "::", kept as one separator
+        sep = DOUBLE_COLON;
         doubleColon = true;
       }
       ws = i;
@@ -495,9 +544,11 @@ export class Detector {
       return i;
     }
     this.#asciiCues(n);
+    this.#skipTo = 0;
     if (hasAt) this.#emails(start, i, n);
     else this.#words(start, i, n, doubleColon ? Math.max(colons, 7) : colons);
-    return i;
+    // A plate may run past the token (`黑Y·8708挂`): resume after it.
+    return this.#skipTo > i ? this.#skipTo : i;
   }
 
   /** Text of word `k`, full-width forms folded to ASCII (computed on first use). */
@@ -548,17 +599,30 @@ export class Detector {
 
   #tokenText(n: number): string {
     let s = this.#text(0);
-    for (let k = 1; k < n; k++) s += String.fromCharCode(this.#wSep[k]!) + this.#text(k);
+    for (let k = 1; k < n; k++) s += sepText(this.#wSep[k]!) + this.#text(k);
     return s;
   }
 
-  /** Byte offset of character `ci` of the token text (words and one-character separators). */
+  /** Character offset of each word's start in `#tokenText`. */
+  #charStarts(n: number): number[] {
+    const starts: number[] = [];
+    let acc = 0;
+    for (let k = 0; k < n; k++) {
+      if (k > 0) acc += this.#wSep[k] === DOUBLE_COLON ? 2 : 1;
+      starts.push(acc);
+      acc += this.#wLen[k]!;
+    }
+    return starts;
+  }
+
+  /** Byte offset of character `ci` of the token text (words and their separators). */
   #byteAt(n: number, ci: number): number {
     let acc = 0;
     for (let k = 0; k < n; k++) {
       if (k > 0) {
-        if (ci === acc) return this.#wStart[k]! - 1;
-        acc++;
+        const sepLen = this.#wSep[k] === DOUBLE_COLON ? 2 : 1;
+        if (ci < acc + sepLen) return this.#wStart[k]! - sepLen + (ci - acc);
+        acc += sepLen;
       }
       const len = this.#wLen[k]!;
       if (ci < acc + len) {
@@ -584,37 +648,40 @@ export class Detector {
 
   #words(start: number, end: number, n: number, colons: number): void {
     let k = 0;
-    // Times (12:00:00) have two colons; a MAC has five, an IPv6 address "::" or seven.
-    if (colons >= 5) k = this.#colonForms(n, colons) + 1;
+    // Times (12:00:00) have two colons; an IPv6 address has "::" or seven.
+    if (colons >= 7) k = this.#colonForms(n) + 1;
     if (n === 5 && this.#wLen[0] === 8 && this.#wLen[4] === 12 && isUuid(this.#tokenText(n))) return;
     while (k < n) {
-      let used = n - k >= 2 && this.#wDigits[k] ? this.#groupings(k, n) : 0;
+      let used = n - k >= 3 ? this.#macGroups(k, n) : 0;
+      if (used === 0 && n - k >= 2 && this.#wDigits[k]) used = this.#groupings(k, n);
       if (used === 0) used = this.#single(k, n, start, end);
       k += used > 0 ? used : 1;
     }
   }
 
-  /** MAC addresses and IPv6 literals: forms built from hex groups and colons. Returns the last word used. */
-  #colonForms(n: number, colons: number): number {
-    if (this.#types.has('MAC_ADDRESS') && n === 6 && colons === 5) {
-      const text = this.#tokenText(n);
-      if (MAC_COLON.test(text)) {
-        this.#judge(['MAC_ADDRESS'], text, this.#wStart[0]!, this.#wEnd[n - 1]!);
-        return n - 1;
-      }
-    }
-    if (this.#types.has('IP_ADDRESS') && colons >= 2) {
-      const text = this.#tokenText(n);
-      if (colons >= 5 || text.includes('::')) {
-        const m = IPV6_SHAPE.exec(text);
-        if (m) {
-          const s = this.#byteAt(n, m.index);
-          const e = this.#byteAt(n, m.index + m[0].length - 1) + 1;
-          if (this.#judge(['IP_ADDRESS'], m[0], s, e)) return n - 1;
-        }
-      }
+  /**
+   * IPv6 literals inside a token with colons (`ip:fe80::1`, `2001:db8::8a2e:370:7334`), tried at
+   * each word start. Returns the index of the last word consumed, or -1.
+   */
+  #colonForms(n: number): number {
+    if (!this.#types.has('IP_ADDRESS')) return -1;
+    const text = this.#tokenText(n);
+    const starts = this.#charStarts(n);
+    for (let k = 0; k < n; k++) {
+      IPV6_SHAPE.lastIndex = starts[k]!;
+      const m = IPV6_SHAPE.exec(text);
+      if (!m) continue;
+      const s = this.#byteAt(n, m.index);
+      const e = this.#byteAt(n, m.index + m[0].length - 1) + 1;
+      if (this.#judge(['IP_ADDRESS'], m[0], s, e)) return this.#wordAt(n, e - 1);
     }
     return -1;
+  }
+
+  /** Index of the word containing byte `pos`. */
+  #wordAt(n: number, pos: number): number {
+    for (let k = 0; k < n; k++) if (pos < this.#wEnd[k]!) return k;
+    return n - 1;
   }
 
   /** Try the conventional groupings at word `k`; returns the number of words consumed (0: none). */
@@ -638,38 +705,33 @@ export class Detector {
       const first = this.#text(k);
       if (g.first && !g.first(first)) continue;
       if (!g.types.some((t) => this.#types.has(t))) continue;
-      let compact = first;
       let written = first;
-      for (let j = 1; j < m; j++) {
-        const w = this.#text(k + j);
-        compact += w;
-        written += String.fromCharCode(sep) + w;
-      }
-      if (this.#judge(g.types, written, this.#wStart[k]!, this.#wEnd[k + m - 1]!, compact)) return m;
+      for (let j = 1; j < m; j++) written += String.fromCharCode(sep) + this.#text(k + j);
+      if (this.#judge(g.types, written, this.#wStart[k]!, this.#wEnd[k + m - 1]!)) return m;
       // A grouping that failed validation may still be good as separate groups (e.g. two numbers).
-    }
-    // MAC with dashes or Cisco dots: six 2-hex groups / three 4-hex groups.
-    if (this.#types.has('MAC_ADDRESS')) {
-      const mac = this.#macGroups(k, n);
-      if (mac > 0) return mac;
     }
     return 0;
   }
 
+  /** MAC written as six 2-hex groups (`:` or `-`) or three 4-hex groups (Cisco `.`) at word `k`. */
   #macGroups(k: number, n: number): number {
-    const sep = this.#wSep[k + 1];
-    const want = sep === 0x2d ? 6 : sep === 0x2e ? 3 : 0;
+    if (!this.#types.has('MAC_ADDRESS')) return 0;
+    const sep = this.#wSep[k + 1]!;
+    const want = sep === 0x3a || sep === 0x2d ? 6 : sep === 0x2e ? 3 : 0;
     if (want === 0 || k + want > n) return 0;
     const len = want === 6 ? 2 : 4;
     for (let j = 0; j < want; j++) {
       if (this.#wLen[k + j] !== len || (j > 0 && this.#wSep[k + j] !== sep)) return 0;
     }
+    // Not part of a longer run of the same groups (a 7-pair string is no MAC).
+    if (k + want < n && this.#wSep[k + want] === sep && this.#wLen[k + want] === len) return 0;
+    if (k > 0 && this.#wSep[k] === sep && this.#wLen[k - 1] === len && HEX.test(this.#text(k - 1))) return 0;
     let written = this.#text(k);
     if (!HEX.test(written)) return 0;
     for (let j = 1; j < want; j++) {
       const w = this.#text(k + j);
       if (!HEX.test(w)) return 0;
-      written += String.fromCharCode(sep!) + w;
+      written += String.fromCharCode(sep) + w;
     }
     return this.#judge(['MAC_ADDRESS'], written, this.#wStart[k]!, this.#wEnd[k + want - 1]!) ? want : 0;
   }
@@ -702,23 +764,17 @@ export class Detector {
       }
       return 1;
     }
+    // Licence plate: a province character right before a token starting with a capital letter.
+    if (k === 0 && this.#plates && ws === start && ws >= 3 && len <= 7 && CLS[b[ws]!]! & UPPER) {
+      const e = this.#plate(ws);
+      if (e > 0) {
+        this.#skipTo = e;
+        return n;
+      }
+    }
     // Letters-only words are never a type here; no letter-bearing type is shorter or longer.
     if (!this.#wAnyDigit[k] || len < 5 || len > 18) return 1;
     const upper = this.#text(k).toUpperCase();
-    // Licence plate: a province character right before a token starting with a capital letter.
-    if (k === 0 && this.#plates && ws === start && ws >= 3 && CLS[upper.charCodeAt(0)]! & UPPER && len <= 7) {
-      const pcp = cp3(b, ws - 3);
-      if ((b[ws - 3]! & 0xf0) === 0xe0 && this.#cues.flags[pcp]! & F_PROVINCE) {
-        let e = we;
-        let written = String.fromCodePoint(pcp) + upper;
-        const next = e + 2 < b.length ? cp3(b, e) : 0;
-        if ((b[e]! & 0xf0) === 0xe0 && PLATE_SUFFIX.includes(String.fromCharCode(next))) {
-          written += String.fromCharCode(next);
-          e += 3;
-        }
-        if (this.#judge(['CN_LICENSE_PLATE'], written, ws - 3, e)) return 1;
-      }
-    }
     // HK ID A123456(7)
     if (parenNext && len <= 8) {
       const written = `${upper}(${this.#text(k + 1).toUpperCase()})`;
@@ -727,6 +783,38 @@ export class Detector {
     const types = alnumTypes(upper);
     if (types.length > 0) this.#judge(types, this.#text(k), ws, we, upper);
     return 1;
+  }
+
+  /**
+   * A licence plate whose issuing-authority letter is at `ws`, right after a province character:
+   * `京A12345`, `粤B·D12345`, `黑K 60058`, `粤Z1234港`. Returns its end, or 0.
+   */
+  #plate(ws: number): number {
+    const b = this.#buf;
+    const pcp = cp3(b, ws - 3);
+    if ((b[ws - 3]! & 0xf0) !== 0xe0 || !(this.#cues.flags[pcp]! & F_PROVINCE)) return 0;
+    let p = ws + 1;
+    // An optional separator after the authority letter: middle dot, bullet, space or hyphen.
+    if (b[p] === 0xc2 && b[p + 1] === 0xb7) p += 2;
+    else if (b[p] === 0xe2 && b[p + 1] === 0x80 && b[p + 2] === 0xa2) p += 3;
+    else if (b[p] === 0x20 || b[p] === 0x2d) p++;
+    let serial = '';
+    while (serial.length < 7) {
+      const c = b[p]!;
+      const a = c < 0x80 ? c : c === 0xef ? fullWidthAscii(b[p + 1] ?? 0, b[p + 2] ?? 0) : 0;
+      if (a === 0 || !(CLS[a]! & (DIGIT | UPPER))) break;
+      serial += String.fromCharCode(a);
+      p += c < 0x80 ? 1 : 3;
+    }
+    if (serial.length < 4 || serial.length > 6) return 0;
+    const next = b[p]!;
+    if (next < 0x80 && CLS[next]! & ALNUM) return 0;
+    let written = String.fromCodePoint(pcp) + String.fromCharCode(b[ws]!) + serial;
+    if ((next & 0xf0) === 0xe0 && PLATE_SUFFIX.includes(String.fromCharCode(cp3(b, p)))) {
+      written += String.fromCharCode(cp3(b, p));
+      p += 3;
+    }
+    return this.#judge(['CN_LICENSE_PLATE'], written, ws - 3, p) ? p : 0;
   }
 
   /** End offset of word `k` including a closing parenthesis right after it. */
@@ -739,7 +827,7 @@ export class Detector {
   }
 
   /**
-   * Validate `written` as each of `types`, keep the best, score it in context and emit it.
+   * Validate `written` as each of `types`, score each accepted type in its context, emit the best.
    * Returns true when some type accepted the value (even if context then put it under the bar),
    * which tells the caller the words are consumed.
    */
@@ -750,68 +838,64 @@ export class Detector {
     end: number,
     compact = written,
   ): boolean {
-    let best: PiType | undefined;
+    let bestType: PiType | undefined;
     let bestV: Validation | undefined;
+    let bestScore = -1;
+    let bestCtx: ContextDecision | undefined;
+    let field: string | undefined;
+    let fieldResolved = false;
     for (const t of types) {
       const mod = this.#types.get(t);
       if (!mod) continue;
       const v = mod.validate(compact, this.#validateOptions);
-      if (v.score > 0 && (!bestV || v.score > bestV.score)) {
-        best = mod;
+      if (v.score <= 0) continue;
+      if (!fieldResolved) {
+        field = this.#structured ? this.fields.fieldAt(this.#buf, this.#lineStart, end, start) : undefined;
+        fieldResolved = true;
+      }
+      // The type is chosen by its score in context: `PE1234567` next to 护照 is a passport even
+      // if it also passes the Hong Kong ID check digit.
+      const ctx = this.#context(t, start, field);
+      const score = contextual(v, ctx.decision);
+      if (score > bestScore) {
+        bestType = mod;
         bestV = v;
+        bestScore = score;
+        bestCtx = ctx;
       }
     }
-    if (!best || !bestV) return false;
-    const field = this.#structured ? this.fields.fieldAt(this.#buf, this.#lineStart, end, start) : undefined;
-    const ctx = this.#context(best.id, start, field);
-    let score = bestV.score;
-    if (ctx.decision === 'match') score += (1 - score) * FIELD_RAISE;
-    else if (ctx.decision === 'raise') score += (1 - score) * RAISE;
-    else if (ctx.decision === 'lower') score = Math.max(0, score - LOWER);
-    if (score < this.#minScore) return true;
+    if (!bestType || !bestV || !bestCtx) return false;
+    if (bestScore < this.#minScore) return true;
     const finding: RawFinding = {
       start,
       end,
-      type: best.id,
-      score: round2(score),
-      masked: best.mask(written),
+      type: bestType.id,
+      score: round2(bestScore),
+      masked: bestType.mask(written),
     };
     if (this.#showValues) finding.value = decode(this.#buf, start, end);
     if (field !== undefined) finding.field = field;
-    if (this.#explain) {
-      const explanation: {
-        base: number;
-        checks: Validation['checks'];
-        context?: { word: string; effect: 'raise' | 'lower' };
-        fieldMatched?: boolean;
-        kind?: string;
-      } = { base: bestV.score, checks: bestV.checks };
-      if (ctx.word !== undefined && (ctx.decision === 'raise' || ctx.decision === 'lower')) {
-        explanation.context = { word: ctx.word, effect: ctx.decision };
-      }
-      if (ctx.decision === 'match') explanation.fieldMatched = true;
-      if (bestV.kind !== undefined) explanation.kind = bestV.kind;
-      finding.explanation = explanation;
-    }
+    if (this.#explain) finding.explanation = explain(bestV, bestCtx);
     this.#out.push(finding);
     return true;
   }
 
-  /** The nearest cue before `start` on this line, or the field name, decides the direction. */
-  #context(
-    type: PiTypeId,
-    start: number,
-    field: string | undefined,
-  ): { decision: FieldDecision; word?: string } {
+  /**
+   * How the surroundings of a value at `start` speak to `type`: its field name first, else the
+   * nearest cue word before it on the line — the type's own raise or lower words, or a raise word
+   * of another type only (`身份证` before an 18-digit number that happens to pass Luhn).
+   */
+  #context(type: PiTypeId, start: number, field: string | undefined): ContextDecision {
     if (field !== undefined) {
       const d = this.#fieldDecision(type, field);
       if (d !== 'none') return { decision: d, word: field };
     }
     const floor = Math.max(this.#lineStart, start - WINDOW);
+    const lastPos = this.#lastPos;
     let raiseAt = -1;
     let raiseId = -1;
     for (const id of this.#cues.raiseIds.get(type)!) {
-      const p = this.#lastPos[id]!;
+      const p = lastPos[id]!;
       if (p >= floor && p <= start && p > raiseAt) {
         raiseAt = p;
         raiseId = id;
@@ -820,7 +904,14 @@ export class Detector {
     let lowerAt = -1;
     let lowerId = -1;
     for (const id of this.#cues.lowerIds.get(type)!) {
-      const p = this.#lastPos[id]!;
+      const p = lastPos[id]!;
+      if (p >= floor && p <= start && p > lowerAt) {
+        lowerAt = p;
+        lowerId = id;
+      }
+    }
+    for (const id of this.#cues.foreignIds.get(type)!) {
+      const p = lastPos[id]!;
       if (p >= floor && p <= start && p > lowerAt) {
         lowerAt = p;
         lowerId = id;
@@ -876,8 +967,15 @@ const COMPILED_GROUPINGS: readonly CompiledGrouping[] = GROUPINGS.map((g) => {
 
 const EMAIL_SHAPE =
   /[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+/g;
-const MAC_COLON = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}$/;
-const IPV6_SHAPE = /[0-9A-Fa-f]{0,4}(?::{1,2}[0-9A-Fa-f]{0,4}){2,7}(?:\.\d{1,3}){0,3}/;
+/** Tried sticky at word starts; the validator decides. */
+const IPV6_SHAPE =
+  /[0-9A-Fa-f]{1,4}(?::{1,2}[0-9A-Fa-f]{1,4}){1,7}(?:\.\d{1,3}){0,3}(?![0-9A-Fa-f:])|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}::/y;
+/** `::` between two words of a token is stored as this separator code. */
+const DOUBLE_COLON = 1;
+
+function sepText(sep: number): string {
+  return sep === DOUBLE_COLON ? '::' : String.fromCharCode(sep);
+}
 const HEX = /^[0-9A-Fa-f]+$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 

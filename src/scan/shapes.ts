@@ -169,6 +169,10 @@ export const GROUPINGS: readonly Grouping[] = [
 
 const NONE: readonly PiTypeId[] = [];
 const T8: readonly PiTypeId[] = ['BIRTH_DATE', 'CN_HMT_PERMIT'];
+const T8_1: readonly PiTypeId[] = ['BIRTH_DATE', 'CN_HMT_PERMIT', 'MO_ID'];
+const T8_MO: readonly PiTypeId[] = ['MO_ID', 'CN_HMT_PERMIT'];
+const T8_HMT: readonly PiTypeId[] = ['CN_HMT_PERMIT'];
+const T10_HMT: readonly PiTypeId[] = ['CN_HMT_PERMIT'];
 const T9_1: readonly PiTypeId[] = ['CN_PASSPORT'];
 const T10_0: readonly PiTypeId[] = ['CN_LANDLINE'];
 const T11_1: readonly PiTypeId[] = ['CN_MOBILE'];
@@ -185,10 +189,12 @@ const T19: readonly PiTypeId[] = ['CN_BANK_CARD'];
 export function digitTypes(len: number, first: number): readonly PiTypeId[] {
   switch (len) {
     case 8:
-      return first === 0x31 || first === 0x32 ? T8 : NONE;
+      // 19900131, 台胞证 12345678, Macao ID 1234567 + check digit written without brackets.
+      return first === 0x31 ? T8_1 : first === 0x32 ? T8 : first === 0x35 || first === 0x37 ? T8_MO : T8_HMT;
     case 9:
       return first === 0x31 ? T9_1 : NONE;
     case 10:
+      return first === 0x30 ? T10_0 : T10_HMT;
     case 12:
       return first === 0x30 ? T10_0 : NONE;
     case 11:
