@@ -47,6 +47,8 @@ export function normaliseKey(s: string): string {
 export class CueIndex {
   readonly words: string[] = [];
   readonly roles: Set<CueRole>[] = [];
+  /** Per cue id: its length (characters), to prefer `idcard` over `card` when both end together. */
+  lengths = new Int32Array(0);
   /** Per cue id: R_NAME | R_ADDRESS, read on the hot path. */
   roleBits = new Uint8Array(0);
   readonly flags = new Uint8Array(65536);
@@ -105,7 +107,11 @@ export class CueIndex {
       const grown = new Uint8Array(Math.max(64, id * 2));
       grown.set(this.roleBits);
       this.roleBits = grown;
+      const lengths = new Int32Array(grown.length);
+      lengths.set(this.lengths);
+      this.lengths = lengths;
     }
+    this.lengths[id] = [...key].length;
     if (role === 'name') this.roleBits[id]! |= R_NAME;
     if (role === 'address') this.roleBits[id]! |= R_ADDRESS;
     return id;

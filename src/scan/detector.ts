@@ -216,6 +216,7 @@ export class Detector {
     this.#lastPos.fill(-1);
     this.#lineStart = from;
     this.#urlStart = -1;
+    this.#carryEnd = -2;
     this.fields.beginRegion(b, from, to);
     const flags = this.#cues.flags;
     const cellAware = this.#structured && (this.#names || this.#addresses);
@@ -282,6 +283,10 @@ export class Detector {
   #cuePos = 0;
   /** Set by a match that extends past its token. */
   #skipTo = 0;
+  /** Joined hash of the last letters-only word, for cues written with spaces (`id card`). */
+  #carryHash = 0;
+  #carryLen = 0;
+  #carryEnd = -2;
 
   /** A cue for the name or address matchers was seen at `i`. */
   #roleCue(id: number, i: number): void {
@@ -436,6 +441,10 @@ export class Detector {
     if (b[i] === 0x2b) {
       i++; // leading "+" of "+86"
       len++;
+    } else if (start === this.#carryEnd + 1 && b[this.#carryEnd] === 0x20) {
+      // `ID card no`: the previous letters-only word continues the joined hash across one space.
+      jh = this.#carryHash;
+      jlen = this.#carryLen;
     }
 
     for (;;) {
@@ -544,6 +553,13 @@ export class Detector {
       return i;
     }
     this.#asciiCues(n);
+    const last = n - 1;
+    if (this.#wAnyDigit[last]) this.#carryEnd = -2;
+    else {
+      this.#carryHash = this.#wJoinHash[last]!;
+      this.#carryLen = this.#wJoinLen[last]!;
+      this.#carryEnd = this.#wEnd[last]!;
+    }
     this.#skipTo = 0;
     if (hasAt) this.#emails(start, i, n);
     else this.#words(start, i, n, doubleColon ? Math.max(colons, 7) : colons);
@@ -705,8 +721,10 @@ export class Detector {
       const first = this.#text(k);
       if (g.first && !g.first(first)) continue;
       if (!g.types.some((t) => this.#types.has(t))) continue;
+      // `(+86)139…`: the bracket closing a country code reads as a space to the validators.
+      const join = sep === 0x29 && g.types[0] === 'CN_MOBILE' ? ' ' : String.fromCharCode(sep);
       let written = first;
-      for (let j = 1; j < m; j++) written += String.fromCharCode(sep) + this.#text(k + j);
+      for (let j = 1; j < m; j++) written += join + this.#text(k + j);
       if (this.#judge(g.types, written, this.#wStart[k]!, this.#wEnd[k + m - 1]!)) return m;
       // A grouping that failed validation may still be good as separate groups (e.g. two numbers).
     }
@@ -844,18 +862,22 @@ export class Detector {
     let bestCtx: ContextDecision | undefined;
     let field: string | undefined;
     let fieldResolved = false;
+    let scope = this.#lineStart;
     for (const t of types) {
       const mod = this.#types.get(t);
       if (!mod) continue;
       const v = mod.validate(compact, this.#validateOptions);
       if (v.score <= 0) continue;
       if (!fieldResolved) {
-        field = this.#structured ? this.fields.fieldAt(this.#buf, this.#lineStart, end, start) : undefined;
+        if (this.#structured) {
+          field = this.fields.fieldAt(this.#buf, this.#lineStart, end, start);
+          scope = this.fields.scope;
+        }
         fieldResolved = true;
       }
       // The type is chosen by its score in context: `PE1234567` next to 护照 is a passport even
       // if it also passes the Hong Kong ID check digit.
-      const ctx = this.#context(t, start, field);
+      const ctx = this.#context(t, start, field, scope);
       const score = contextual(v, ctx.decision);
       if (score > bestScore) {
         bestType = mod;
@@ -885,36 +907,35 @@ export class Detector {
    * nearest cue word before it on the line — the type's own raise or lower words, or a raise word
    * of another type only (`身份证` before an 18-digit number that happens to pass Luhn).
    */
-  #context(type: PiTypeId, start: number, field: string | undefined): ContextDecision {
+  #context(type: PiTypeId, start: number, field: string | undefined, scope: number): ContextDecision {
     if (field !== undefined) {
       const d = this.#fieldDecision(type, field);
       if (d !== 'none') return { decision: d, word: field };
     }
-    const floor = Math.max(this.#lineStart, start - WINDOW);
+    // Cue words count within the value's own field (cell, JSON key and value) and a few
+    // characters back: a `trace` key earlier on a log line says nothing about a `to` number.
+    const floor = Math.max(scope, start - WINDOW);
     const lastPos = this.#lastPos;
     let raiseAt = -1;
     let raiseId = -1;
+    // Nearest wins; at the same end, the longer cue (`idcard` over `card`).
+    const len = this.#cues.lengths;
     for (const id of this.#cues.raiseIds.get(type)!) {
       const p = lastPos[id]!;
-      if (p >= floor && p <= start && p > raiseAt) {
+      if (p >= floor && p <= start && (p > raiseAt || (p === raiseAt && len[id]! > len[raiseId]!))) {
         raiseAt = p;
         raiseId = id;
       }
     }
     let lowerAt = -1;
     let lowerId = -1;
-    for (const id of this.#cues.lowerIds.get(type)!) {
-      const p = lastPos[id]!;
-      if (p >= floor && p <= start && p > lowerAt) {
-        lowerAt = p;
-        lowerId = id;
-      }
-    }
-    for (const id of this.#cues.foreignIds.get(type)!) {
-      const p = lastPos[id]!;
-      if (p >= floor && p <= start && p > lowerAt) {
-        lowerAt = p;
-        lowerId = id;
+    for (const ids of [this.#cues.lowerIds.get(type)!, this.#cues.foreignIds.get(type)!]) {
+      for (const id of ids) {
+        const p = lastPos[id]!;
+        if (p >= floor && p <= start && (p > lowerAt || (p === lowerAt && len[id]! > len[lowerId]!))) {
+          lowerAt = p;
+          lowerId = id;
+        }
       }
     }
     // Inside a URL path, a number is an id unless a raise cue (e.g. `?phone=`) follows the `://`.
@@ -922,7 +943,9 @@ export class Detector {
       return { decision: 'lower', word: 'url' };
     }
     if (raiseAt < 0 && lowerAt < 0) return { decision: 'none' };
-    if (raiseAt >= lowerAt) return { decision: 'raise', word: this.#cues.words[raiseId]! };
+    if (raiseAt > lowerAt || (raiseAt === lowerAt && len[raiseId]! >= len[lowerId]!)) {
+      return { decision: 'raise', word: this.#cues.words[raiseId]! };
+    }
     return { decision: 'lower', word: this.#cues.words[lowerId]! };
   }
 

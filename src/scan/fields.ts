@@ -81,7 +81,11 @@ function indexIn(starts: readonly number[], pos: number): number {
  * The JSON key whose value contains `pos`: walk back to the opening quote of the string holding
  * `pos` (or to the value start for bare numbers), then over `:` to the key.
  */
-export function jsonKeyAt(buf: Uint8Array, lineStart: number, pos: number): string | undefined {
+export function jsonKeyAt(
+  buf: Uint8Array,
+  lineStart: number,
+  pos: number,
+): [key: string, keyStart: number] | undefined {
   let i = pos - 1;
   const floor = Math.max(lineStart, pos - 4096);
   // Inside a string value: find its opening quote (skipping escaped quotes).
@@ -102,7 +106,7 @@ export function jsonKeyAt(buf: Uint8Array, lineStart: number, pos: number): stri
   i--;
   while (i >= floor && !(buf[i] === QUOTE && buf[i - 1] !== BACKSLASH)) i--;
   if (i < floor || keyEnd - i > 128) return undefined;
-  return decode(buf, i + 1, keyEnd);
+  return [decode(buf, i + 1, keyEnd), i];
 }
 
 /** Column names of a `CREATE TABLE` / `INSERT INTO t (…)` / `COPY t (…)` column list. */
@@ -156,7 +160,7 @@ class SqlTracker {
     }
   }
 
-  fieldAt(buf: Uint8Array, lineStart: number, lineEnd: number, pos: number): string | undefined {
+  fieldAt(buf: Uint8Array, lineStart: number, lineEnd: number, pos: number): [string, number] | undefined {
     let stmt: SqlStatement | undefined;
     for (const s of this.#statements) {
       if (s.offset <= pos) stmt = s;
@@ -165,8 +169,10 @@ class SqlTracker {
     if (!stmt || stmt.columns.length === 0) return undefined;
     if (stmt.kind === 'copy') {
       if (stmt.offset >= lineStart) return undefined; // the COPY line itself
-      const idx = indexIn(cellStarts(buf, lineStart, lineEnd, 0x09), pos);
-      return stmt.columns[idx];
+      const starts = cellStarts(buf, lineStart, lineEnd, 0x09);
+      const idx = indexIn(starts, pos);
+      const col = stmt.columns[idx];
+      return col === undefined ? undefined : [col, starts[idx]!];
     }
     // Find the start of this tuple: the nearest `(` that follows `VALUES` or `),`.
     const floor = Math.max(stmt.offset, pos - 8192);
@@ -184,13 +190,18 @@ class SqlTracker {
     if (open < 0) return undefined;
     let idx = 0;
     let quoted = false;
+    let valueStart = open + 1;
     for (let i = open + 1; i < pos; i++) {
       const b = buf[i];
       if (b === BACKSLASH && quoted) i++;
       else if (b === APOS) quoted = !quoted;
-      else if (b === 0x2c && !quoted) idx++;
+      else if (b === 0x2c && !quoted) {
+        idx++;
+        valueStart = i + 1;
+      }
     }
-    return stmt.columns[idx];
+    const col = stmt.columns[idx];
+    return col === undefined ? undefined : [col, valueStart];
   }
 }
 
@@ -229,21 +240,34 @@ export class FieldResolver {
     if (this.format === 'sql') this.#sql.index(buf, from, to);
   }
 
+  /**
+   * Where the field of the last `fieldAt` answer begins (cell start, JSON key, SQL value): context
+   * words before it belong to another field. The line start when there was no answer.
+   */
+  scope = 0;
+
   fieldAt(buf: Uint8Array, lineStart: number, lineEnd: number, pos: number): string | undefined {
+    let answer: [string, number] | undefined;
     switch (this.format) {
       case 'csv':
       case 'tsv': {
-        if (!this.#header) return undefined;
-        return this.#header[indexIn(this.#cells(buf, lineStart), pos)];
+        if (!this.#header) break;
+        const starts = this.#cells(buf, lineStart);
+        const idx = indexIn(starts, pos);
+        const name = this.#header[idx];
+        if (name !== undefined) answer = [name, starts[idx]!];
+        break;
       }
       case 'json':
       case 'jsonl':
-        return jsonKeyAt(buf, lineStart, pos);
+        answer = jsonKeyAt(buf, lineStart, pos);
+        break;
       case 'sql':
-        return this.#sql.fieldAt(buf, lineStart, lineEnd, pos);
-      default:
-        return undefined;
+        answer = this.#sql.fieldAt(buf, lineStart, lineEnd, pos);
+        break;
     }
+    this.scope = answer ? answer[1] : lineStart;
+    return answer?.[0];
   }
 
   /** Cell text around `pos` for CSV/TSV/SQL-COPY (used to hand a whole cell to the name/address checks). */

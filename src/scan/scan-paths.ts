@@ -163,7 +163,12 @@ async function* pooled(
       // Emit what the head file has, and whole files behind it once they are done.
       while (head < next) {
         const slot = slots[head]!;
-        for (const findings of slot.batches.splice(0)) yield { kind: 'findings', path: slot.path, findings };
+        // Batches can arrive while a yielded event is being consumed: drain until none are left,
+        // and only then look at whether the file has ended.
+        while (slot.batches.length > 0) {
+          for (const findings of slot.batches.splice(0))
+            yield { kind: 'findings', path: slot.path, findings };
+        }
         if (!slot.end) break;
         yield slot.end;
         slots[head] = { path: slot.path, batches: [] };

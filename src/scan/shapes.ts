@@ -124,7 +124,7 @@ export const GROUPINGS: readonly Grouping[] = [
       [2, 4],
       [11, 11],
     ],
-    seps: DASH_SPACE,
+    seps: ' -)',
     types: ['CN_MOBILE'],
     first: isCountryCode,
   },

@@ -1,0 +1,242 @@
+/**
+ * Labelled documents: a document is built line by line from segments; a segment is plain text, a
+ * labelled PI value, or a recorded hard negative. Line numbers and columns come from the builder,
+ * so labels can never drift from the text.
+ *
+ * @module
+ */
+import { gzipSync } from 'node:zlib';
+import type { PiTypeId } from '../../src/pi/types.ts';
+import { encodeGbk, gbkEncodable, gbkSafe } from '../../test/synth/gbk.ts';
+
+/** A labelled PI value: `v` is exactly the text written. */
+export interface PiSeg {
+  readonly pi: PiTypeId;
+  readonly v: string;
+}
+
+/** A hard negative (must not be reported), recorded with its kind. */
+export interface NegSeg {
+  readonly neg: string;
+  readonly v: string;
+}
+
+export type Seg = string | PiSeg | NegSeg;
+
+export const pi = (type: PiTypeId, v: string): PiSeg => ({ pi: type, v });
+export const neg = (kind: string, v: string): NegSeg => ({ neg: kind, v });
+
+/** One line of `labels.jsonl`. `column` (1-based, Unicode code points) is an extra, optional field. */
+export interface Label {
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  readonly type: PiTypeId;
+  readonly value: string;
+}
+
+/** One line of `negatives.jsonl`. */
+export interface Negative {
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+  readonly kind: string;
+  readonly value: string;
+}
+
+export interface FileFormat {
+  readonly encoding: 'utf8' | 'gbk';
+  readonly eol: '\n' | '\r\n';
+  readonly gzip: boolean;
+  /** UTF-8 byte-order mark (Excel's "CSV UTF-8"). */
+  readonly bom: boolean;
+}
+
+export const PLAIN: FileFormat = { encoding: 'utf8', eol: '\n', gzip: false, bom: false };
+
+/** Code points in a string (astral characters count once, like the scanner's columns). */
+export function cpLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}
+
+export function segText(seg: Seg): string {
+  return typeof seg === 'string' ? seg : seg.v;
+}
+
+function gbkSeg(seg: Seg): Seg {
+  if (typeof seg === 'string') return gbkSafe(seg);
+  const v = gbkSafe(seg.v);
+  if (v === seg.v) return seg;
+  return 'pi' in seg ? { pi: seg.pi, v } : { neg: seg.neg, v };
+}
+
+export class Doc {
+  readonly path: string;
+  readonly format: FileFormat;
+  readonly lines: string[] = [];
+  readonly labels: Label[] = [];
+  readonly negatives: Negative[] = [];
+  /** Approximate bytes written so far (UTF-8 or GBK estimate). */
+  bytes = 0;
+
+  constructor(path: string, format: FileFormat) {
+    this.path = path;
+    this.format = format;
+  }
+
+  line(segs: readonly Seg[]): void {
+    const lineNo = this.lines.length + 1;
+    let text = '';
+    let col = 1;
+    const gbk = this.format.encoding === 'gbk';
+    for (const raw of segs) {
+      const seg: Seg = gbk ? gbkSeg(raw) : raw;
+      if (typeof seg === 'string') {
+        text += seg;
+        col += cpLength(seg);
+        continue;
+      }
+      if (seg.v.includes('\n')) throw new Error(`segment with a newline in ${this.path}`);
+      if ('pi' in seg) {
+        this.labels.push({ path: this.path, line: lineNo, column: col, type: seg.pi, value: seg.v });
+      } else {
+        this.negatives.push({ path: this.path, line: lineNo, column: col, kind: seg.neg, value: seg.v });
+      }
+      text += seg.v;
+      col += cpLength(seg.v);
+    }
+    if (text.includes('\n')) throw new Error(`line with a newline in ${this.path}`);
+    this.lines.push(text);
+    // GBK is 2 bytes per CJK character, UTF-8 3: estimate without encoding twice.
+    const wide = Buffer.byteLength(text) - text.length;
+    this.bytes += text.length + (this.format.encoding === 'gbk' ? wide / 2 : wide) + this.format.eol.length;
+  }
+
+  /** The bytes to put on disk. GBK documents must hold only GBK characters. */
+  render(): { readonly data: Buffer; readonly rawBytes: number } {
+    const text = this.lines.join(this.format.eol) + this.format.eol;
+    let raw: Buffer;
+    if (this.format.encoding === 'gbk') {
+      if (!gbkEncodable(text)) throw new Error(`non-GBK character in ${this.path}`);
+      raw = encodeGbk(text);
+    } else {
+      raw = Buffer.from(this.format.bom ? `\uFEFF${text}` : text, 'utf8');
+    }
+    return { data: this.format.gzip ? gzipSync(raw, { level: 6 }) : raw, rawBytes: raw.length };
+  }
+}
+
+/** A CSV cell written verbatim, never quoted (Excel's `="0123"` text guard is written this way). */
+export interface RawCell {
+  readonly raw: readonly Seg[];
+}
+
+export type CsvCell = Seg | readonly Seg[] | RawCell;
+
+/** Join cells with `sep`, quoting a cell (RFC 4180) when its text needs it. */
+export function csvRow(cells: readonly CsvCell[], sep = ','): Seg[] {
+  const out: Seg[] = [];
+  cells.forEach((cell, i) => {
+    if (i > 0) out.push(sep);
+    if (typeof cell === 'object' && 'raw' in cell) {
+      out.push(...cell.raw);
+      return;
+    }
+    const segs: readonly Seg[] = Array.isArray(cell) ? cell : [cell as Seg];
+    const text = segs.map(segText).join('');
+    const quote = text.includes(sep) || text.includes('"') || text.includes('\r');
+    if (!quote) {
+      out.push(...segs);
+      return;
+    }
+    out.push('"');
+    for (const s of segs) {
+      if (typeof s === 'string') out.push(s.replaceAll('"', '""'));
+      else if (s.v.includes('"')) throw new Error('quote inside a labelled value');
+      else out.push(s);
+    }
+    out.push('"');
+  });
+  return out;
+}
+
+/** A JSON number written from a segment (so a numeric id or timestamp can be a recorded negative). */
+export interface JRaw {
+  readonly num: Seg;
+}
+
+/** JSON value made of segments. */
+export type JVal = Seg | readonly Seg[] | number | boolean | null | JRaw | JObj;
+export interface JObj {
+  readonly [key: string]: JVal;
+}
+
+function isSegArray(v: unknown): v is readonly Seg[] {
+  return Array.isArray(v);
+}
+
+function isSeg(v: unknown): v is Seg {
+  return typeof v === 'string' || (typeof v === 'object' && v !== null && 'v' in v);
+}
+
+/** The segments of a JSON string literal holding `segs` (labelled values are never escaped). */
+export function jsonString(segs: readonly Seg[]): Seg[] {
+  const out: Seg[] = ['"'];
+  for (const s of segs) {
+    if (typeof s === 'string') out.push(JSON.stringify(s).slice(1, -1));
+    else if (JSON.stringify(s.v).length !== s.v.length + 2) throw new Error('labelled value needs escaping');
+    else out.push(s);
+  }
+  out.push('"');
+  return out;
+}
+
+/** Serialise a JSON object of segments on one line, compact like most loggers. */
+export function jsonLine(obj: JObj): Seg[] {
+  const out: Seg[] = ['{'];
+  let first = true;
+  for (const [k, v] of Object.entries(obj)) {
+    if (!first) out.push(',');
+    first = false;
+    out.push(JSON.stringify(k), ':');
+    out.push(...jsonValue(v));
+  }
+  out.push('}');
+  return out;
+}
+
+function jsonValue(v: JVal): Seg[] {
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return [JSON.stringify(v)];
+  if (isSegArray(v)) return jsonString(v);
+  if (isSeg(v)) return jsonString([v]);
+  if ('num' in v) return [v.num as Seg];
+  return jsonLine(v as JObj);
+}
+
+/** A JSON document embedded as an escaped string (`"req":"{\"phone\":\"138…\"}"`). */
+export function jsonInString(obj: JObj): Seg[] {
+  const inner = jsonLine(obj);
+  const out: Seg[] = [];
+  for (const s of inner) {
+    if (typeof s === 'string') out.push(JSON.stringify(s).slice(1, -1));
+    else out.push(s);
+  }
+  return out;
+}
+
+/** Segments of one SQL string literal (`'…'`, quotes doubled). */
+export function sqlString(segs: readonly Seg[]): Seg[] {
+  const out: Seg[] = ["'"];
+  for (const s of segs) {
+    if (typeof s === 'string') out.push(s.replaceAll("'", "''").replaceAll('\\', '\\\\'));
+    else if (s.v.includes("'") || s.v.includes('\\')) throw new Error('quote inside a labelled value');
+    else out.push(s);
+  }
+  out.push("'");
+  return out;
+}
