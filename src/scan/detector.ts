@@ -564,7 +564,7 @@ export class Detector {
     if (hasAt) this.#emails(start, i, n);
     else this.#words(start, i, n, doubleColon ? Math.max(colons, 7) : colons);
     // A plate may run past the token (`黑Y·8708挂`): resume after it.
-    return this.#skipTo > i ? this.#skipTo : i;
+    return Math.max(this.#skipTo, i);
   }
 
   /** Text of word `k`, full-width forms folded to ASCII (computed on first use). */
