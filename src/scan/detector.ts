@@ -721,11 +721,20 @@ export class Detector {
       const first = this.#text(k);
       if (g.first && !g.first(first)) continue;
       if (!g.types.some((t) => this.#types.has(t))) continue;
-      // `(+86)139…`: the bracket closing a country code reads as a space to the validators.
-      const join = sep === 0x29 && g.types[0] === 'CN_MOBILE' ? ' ' : String.fromCharCode(sep);
-      let written = first;
-      for (let j = 1; j < m; j++) written += join + this.#text(k + j);
-      if (this.#judge(g.types, written, this.#wStart[k]!, this.#wEnd[k + m - 1]!)) return m;
+      // `(+86)139…`, `(0974)5407…`: a bracket closing the first group. The opening one is just
+      // before the token; take it into the value, so `(010)62345678` is found whole.
+      let from = this.#wStart[k]!;
+      let prefix = '';
+      if (sep === 0x29) {
+        const b = this.#buf;
+        if (b[from - 1] === 0x28) from -= 1;
+        else if (b[from - 3] === 0xef && b[from - 2] === 0xbc && b[from - 1] === 0x88) from -= 3;
+        if (from < this.#wStart[k]!) prefix = '(';
+      }
+      let written = prefix + first;
+      for (let j = 1; j < m; j++) written += String.fromCharCode(sep) + this.#text(k + j);
+      if (prefix === '' && sep === 0x29) written = written.replace(')', ' ');
+      if (this.#judge(g.types, written, from, this.#wEnd[k + m - 1]!)) return m;
       // A grouping that failed validation may still be good as separate groups (e.g. two numbers).
     }
     return 0;
@@ -904,8 +913,8 @@ export class Detector {
 
   /**
    * How the surroundings of a value at `start` speak to `type`: its field name first, else the
-   * nearest cue word before it on the line — the type's own raise or lower words, or a raise word
-   * of another type only (`身份证` before an 18-digit number that happens to pass Luhn).
+   * nearest of the type's own raise or lower words before it on the line, else a raise word of
+   * another type (`身份证` before an 18-digit number that happens to pass Luhn) lowers it.
    */
   #context(type: PiTypeId, start: number, field: string | undefined, scope: number): ContextDecision {
     if (field !== undefined) {
@@ -929,10 +938,19 @@ export class Detector {
     }
     let lowerAt = -1;
     let lowerId = -1;
-    for (const ids of [this.#cues.lowerIds.get(type)!, this.#cues.foreignIds.get(type)!]) {
-      for (const id of ids) {
+    for (const id of this.#cues.lowerIds.get(type)!) {
+      const p = lastPos[id]!;
+      if (p >= floor && p <= start && (p > lowerAt || (p === lowerAt && len[id]! > len[lowerId]!))) {
+        lowerAt = p;
+        lowerId = id;
+      }
+    }
+    // Another type's raise word counts against this type only when none of its own words is near:
+    // `通行证号码 C55128840` keeps its permit reading although 号码 is a mobile word.
+    if (raiseAt < 0 && lowerAt < 0) {
+      for (const id of this.#cues.foreignIds.get(type)!) {
         const p = lastPos[id]!;
-        if (p >= floor && p <= start && (p > lowerAt || (p === lowerAt && len[id]! > len[lowerId]!))) {
+        if (p >= floor && p <= start && p > lowerAt) {
           lowerAt = p;
           lowerId = id;
         }
