@@ -36,6 +36,10 @@ const CONTEXT_RAISE = [
   'hwaddr',
   'ether',
   'device',
+  // RADIUS accounting carries the client MAC in Calling-Station-Id.
+  'calling station id',
+  'calling-station-id',
+  'station',
 ] as const;
 const CONTEXT_LOWER = ['哈希', 'hash', 'sha', 'md5', 'uuid', '颜色', 'color'] as const;
 const FIELD_NAMES = [

@@ -18,7 +18,9 @@ export const DOCUMENT_CUES: readonly string[] = [
   '有效证件',
   'document no',
   'document number',
+  'doc no',
   'certificate no',
+  'cert no',
 ];
 
 /** Generic "document number" column / key names. */

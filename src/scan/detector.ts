@@ -61,6 +61,8 @@ export interface RawFinding {
 
 /** How far back (bytes, within the line) a context word still counts: ~20 CJK characters. */
 const WINDOW = 64;
+/** Another type's word must be this close (bytes, ~8 CJK characters) to speak against a value. */
+const FOREIGN_WINDOW = 24;
 /** Bytes decoded around a name/address cue. */
 const NAME_WINDOW = 240;
 const MAX_WORDS = 64;
@@ -70,6 +72,8 @@ const RAISE = 0.6;
 const FIELD_RAISE = 0.8;
 const LOWER = 0.35;
 const INVALID_RAISE = 0.25;
+/** Added when ranking types (not to the reported score) for a raise word elsewhere on the line. */
+const LINE_BONUS = 0.1;
 
 const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领';
 const PLATE_SUFFIX = '学警挂港澳使领';
@@ -92,6 +96,8 @@ type FieldDecision = 'match' | 'raise' | 'lower' | 'none';
 interface ContextDecision {
   readonly decision: FieldDecision;
   readonly word?: string;
+  /** One of the type's raise words appears earlier on the line (outside the window, too). */
+  readonly onLine?: boolean;
 }
 
 /**
@@ -183,7 +189,10 @@ export class Detector {
     this.#plates = this.#types.has('CN_LICENSE_PLATE');
 
     for (const [id, mod] of this.#types) {
-      const raise = mod.context.raise.map((w) => this.#cues.add(w, 'raise')).filter((x) => x >= 0);
+      // A field name written in text (`mobile=138…`, an escaped JSON key) is a raise word too.
+      const raise = [...mod.context.raise, ...mod.fieldNames]
+        .map((w) => this.#cues.add(w, 'raise'))
+        .filter((x) => x >= 0);
       const lower = (mod.context.lower ?? []).map((w) => this.#cues.add(w, 'lower')).filter((x) => x >= 0);
       this.#cues.raiseIds.set(id, Int32Array.from(raise));
       this.#cues.lowerIds.set(id, Int32Array.from(lower));
@@ -868,6 +877,7 @@ export class Detector {
     let bestType: PiType | undefined;
     let bestV: Validation | undefined;
     let bestScore = -1;
+    let bestRank = -1;
     let bestCtx: ContextDecision | undefined;
     let field: string | undefined;
     let fieldResolved = false;
@@ -888,7 +898,11 @@ export class Detector {
       // if it also passes the Hong Kong ID check digit.
       const ctx = this.#context(t, start, field, scope);
       const score = contextual(v, ctx.decision);
-      if (score > bestScore) {
+      // Ties between document types under a generic `证件号码` column are broken by the row:
+      // `台湾居民来往大陆通行证,11673008` is a permit, not a Macao ID.
+      const rank = score + (ctx.onLine ? LINE_BONUS : 0);
+      if (rank > bestRank) {
+        bestRank = rank;
         bestType = mod;
         bestV = v;
         bestScore = score;
@@ -919,7 +933,7 @@ export class Detector {
   #context(type: PiTypeId, start: number, field: string | undefined, scope: number): ContextDecision {
     if (field !== undefined) {
       const d = this.#fieldDecision(type, field);
-      if (d !== 'none') return { decision: d, word: field };
+      if (d !== 'none') return { decision: d, word: field, onLine: this.#raisedOnLine(type, start) };
     }
     // Cue words count within the value's own field (cell, JSON key and value) and a few
     // characters back: a `trace` key earlier on a log line says nothing about a `to` number.
@@ -948,9 +962,10 @@ export class Detector {
     // Another type's raise word counts against this type only when none of its own words is near:
     // `通行证号码 C55128840` keeps its permit reading although 号码 is a mobile word.
     if (raiseAt < 0 && lowerAt < 0) {
+      const near = Math.max(floor, start - FOREIGN_WINDOW);
       for (const id of this.#cues.foreignIds.get(type)!) {
         const p = lastPos[id]!;
-        if (p >= floor && p <= start && p > lowerAt) {
+        if (p >= near && p <= start && p > lowerAt) {
           lowerAt = p;
           lowerId = id;
         }
@@ -967,6 +982,14 @@ export class Detector {
     return { decision: 'lower', word: this.#cues.words[lowerId]! };
   }
 
+  #raisedOnLine(type: PiTypeId, start: number): boolean {
+    for (const id of this.#cues.raiseIds.get(type)!) {
+      const p = this.#lastPos[id]!;
+      if (p >= this.#lineStart && p <= start) return true;
+    }
+    return false;
+  }
+
   #fieldDecision(type: PiTypeId, field: string): FieldDecision {
     const cacheKey = `${type}\u0000${field}`;
     let d = this.#fieldDecisions.get(cacheKey);
@@ -976,8 +999,6 @@ export class Detector {
     if (this.#fieldTypes.get(key)?.has(type)) d = 'match';
     else if ((mod.context.lower ?? []).some((w) => key.includes(normaliseKey(w)))) d = 'lower';
     else if (mod.context.raise.some((w) => key.includes(normaliseKey(w)))) d = 'raise';
-    else if (this.#fieldTypes.has(key))
-      d = 'lower'; // a column declared for another PI type
     else d = 'none';
     this.#fieldDecisions.set(cacheKey, d);
     return d;
