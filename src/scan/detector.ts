@@ -160,6 +160,7 @@ export class Detector {
   #addressParts = 0;
   #addressCue = false;
   #cellTriggers: number[] = [];
+  #mentions: number[] = [];
   #out: RawFinding[] = [];
   // Token scratch space (reused: the hot path allocates only strings).
   readonly #wStart = new Int32Array(MAX_WORDS);
@@ -242,6 +243,8 @@ export class Detector {
         if (c === 0x0a) {
           this.#endLine(i);
           this.#lineStart = i + 1;
+        } else if (c === 0x40 && ((b[i + 1] ?? 0) & 0xf0) === 0xe0 && this.#names) {
+          this.#mentions.push(i); // @张伟: a chat mention
         } else if (c === 0x3a && b[i + 1] === 0x2f && b[i + 2] === 0x2f) {
           this.#urlStart = i; // "://": the rest of this run is a URL
         } else if (this.#urlStart >= 0 && URL_END[c]) {
@@ -315,11 +318,40 @@ export class Detector {
       this.#windows(triggers, lineEnd, this.#nameTriggers.length > 0, wantAddress);
     }
     if (this.#cellTriggers.length > 0) this.#cells(lineEnd);
+    if (this.#names && !this.#structured) this.#chatNames(lineEnd);
     this.#nameTriggers = [];
     this.#addressTriggers = [];
     this.#addressParts = 0;
     this.#addressCue = false;
     this.#cellTriggers = [];
+    this.#mentions = [];
+  }
+
+  /**
+   * Names that chat exports put in fixed places: the speaker before `：` (`[09:12] 张伟：…`), the
+   * sender on a header line (`2024-07-09 03:53:08 张伟`, `张伟 2024/05/26 07:38`), and `@张伟`
+   * mentions. Each candidate must still pass the name validator (surname, length, stop words).
+   */
+  #chatNames(lineEnd: number): void {
+    const b = this.#buf;
+    const ls = this.#lineStart;
+    const first = b[ls];
+    if (lineEnd > ls && (first === 0x5b || (first! >= 0x30 && first! <= 0x39) || (first! & 0xf0) === 0xe0)) {
+      const head = decode(b, ls, alignBack(b, Math.min(lineEnd, ls + 96), ls));
+      const m = SPEAKER.exec(head) ?? SENDER_AFTER.exec(head) ?? SENDER_BEFORE.exec(head);
+      if (m?.[1] !== undefined) this.#chatName(head, ls, m.index + m[0].indexOf(m[1]), m[1]);
+    }
+    for (const at of this.#mentions) {
+      const text = decode(b, at + 1, alignBack(b, Math.min(lineEnd, at + 1 + 30), at + 1));
+      const m = MENTION.exec(text);
+      if (m?.[1] !== undefined) this.#chatName(text, at + 1, 0, m[1]);
+    }
+  }
+
+  #chatName(text: string, base: number, at: number, name: string): void {
+    const v = this.#types.get('CN_NAME')!.validate(name);
+    if (!v.valid) return;
+    this.#emitSpan('CN_NAME', text, base, at, at + name.length, Math.min(0.95, v.score + CHAT_NAME_RAISE));
   }
 
   #windows(triggers: number[], lineEnd: number, names: boolean, addresses: boolean): void {
@@ -360,9 +392,9 @@ export class Detector {
     for (const pos of this.#cellTriggers) {
       const field = this.fields.fieldAt(b, this.#lineStart, lineEnd, pos);
       if (field === undefined) continue;
-      const key = normaliseKey(field);
-      const isName = this.#names && this.#fieldTypes.get(key)?.has('CN_NAME') === true;
-      const isAddress = this.#addresses && this.#fieldTypes.get(key)?.has('CN_ADDRESS') === true;
+      // A column named for the type, or containing one of its words (客户姓名, 紧急联系人, 注册地址).
+      const isName = this.#names && this.#fieldSays('CN_NAME', field);
+      const isAddress = this.#addresses && this.#fieldSays('CN_ADDRESS', field);
       if (!isName && !isAddress) continue;
       const end = this.#cellEnd(pos, lineEnd);
       const text = decode(b, pos, end);
@@ -982,6 +1014,11 @@ export class Detector {
     return { decision: 'lower', word: this.#cues.words[lowerId]! };
   }
 
+  #fieldSays(type: PiTypeId, field: string): boolean {
+    const d = this.#fieldDecision(type, field);
+    return d === 'match' || d === 'raise';
+  }
+
   #raisedOnLine(type: PiTypeId, start: number): boolean {
     for (const id of this.#cues.raiseIds.get(type)!) {
       const p = this.#lastPos[id]!;
@@ -1026,6 +1063,19 @@ const COMPILED_GROUPINGS: readonly CompiledGrouping[] = GROUPINGS.map((g) => {
     lastMayEndWithX: g.lastMayEndWithX === true,
   };
 });
+
+/** `[09:12] 张伟：` or `09:12 张伟:` or `2024-07-09 10:00 张伟：` at a line start. */
+const SPEAKER =
+  /^(?:\[[0-9:\-/ .]{4,24}\]\s*|\d{1,2}:\d{2}(?::\d{2})?\s+|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s+)?([\u4e00-\u9fff][\u4e00-\u9fff·]{1,9})\s*[:：]/;
+/** `2024-07-09 03:53:08 张伟` alone on a line (WeChat export headers). */
+const SENDER_AFTER =
+  /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s+([\u4e00-\u9fff][\u4e00-\u9fff·]{1,9})\s*\r?$/;
+/** `张伟 2024/05/26 07:38:15` (QQ export headers). */
+const SENDER_BEFORE = /^([\u4e00-\u9fff][\u4e00-\u9fff·]{1,9})\s+\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}/;
+/** After `@`: a name ended by a space, punctuation or the line end. */
+const MENTION = /^([\u4e00-\u9fff][\u4e00-\u9fff·]{1,9})(?=[\s,，:：。!！?？)）]|$)/;
+/** Chat structure is strong evidence: this is added to the validator's score. */
+const CHAT_NAME_RAISE = 0.35;
 
 const EMAIL_SHAPE =
   /[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+/g;
