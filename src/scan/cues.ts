@@ -49,6 +49,8 @@ export class CueIndex {
   readonly roles: Set<CueRole>[] = [];
   /** Per cue id: its length (characters), to prefer `idcard` over `card` when both end together. */
   lengths = new Int32Array(0);
+  /** Per cue id: its length in UTF-8 bytes as written (ASCII cues: without separators). */
+  byteLengths = new Int32Array(0);
   /** Per cue id: R_NAME | R_ADDRESS, read on the hot path. */
   roleBits = new Uint8Array(0);
   readonly flags = new Uint8Array(65536);
@@ -110,8 +112,12 @@ export class CueIndex {
       const lengths = new Int32Array(grown.length);
       lengths.set(this.lengths);
       this.lengths = lengths;
+      const byteLengths = new Int32Array(grown.length);
+      byteLengths.set(this.byteLengths);
+      this.byteLengths = byteLengths;
     }
     this.lengths[id] = [...key].length;
+    this.byteLengths[id] = Buffer.byteLength(key, 'utf8');
     if (role === 'name') this.roleBits[id]! |= R_NAME;
     if (role === 'address') this.roleBits[id]! |= R_ADDRESS;
     return id;

@@ -72,6 +72,8 @@ const RAISE = 0.6;
 const FIELD_RAISE = 0.8;
 const LOWER = 0.35;
 const INVALID_RAISE = 0.25;
+/** Another type's word right before a value says it is that type: a stronger penalty. */
+const FOREIGN_LOWER = 0.5;
 /** Added when ranking types (not to the reported score) for a raise word elsewhere on the line. */
 const LINE_BONUS = 0.1;
 
@@ -91,7 +93,7 @@ interface Latin1Slicer {
   latin1Slice(start: number, end: number): string;
 }
 
-type FieldDecision = 'match' | 'raise' | 'lower' | 'none';
+type FieldDecision = 'match' | 'raise' | 'lower' | 'foreign' | 'none';
 
 interface ContextDecision {
   readonly decision: FieldDecision;
@@ -101,19 +103,24 @@ interface ContextDecision {
 }
 
 /**
- * The score after context. Values that failed a validity check but kept some score (a card number
- * failing Luhn) are raised only a little, so context alone never carries them over the default
- * bar: Luhn stays a signal, not a gate, and `--min-score 0.4` still shows them.
+ * The score after context. Values that failed a check but kept some score (a card number failing
+ * Luhn) are raised only a little, so context alone never carries them over the default bar: Luhn
+ * stays a signal, not a gate, and `--min-score 0.4` still shows them.
  */
 function contextual(v: Validation, decision: FieldDecision): number {
   const base = v.score;
+  // A value that failed one of its checks (a card number failing Luhn is still `valid` for a
+  // form, since some domestic cards have no Luhn digit) is only lifted a little.
+  const sound = v.valid && !v.checks.some((c) => c.passed === false);
   switch (decision) {
     case 'match':
-      return base + (1 - base) * (v.valid ? FIELD_RAISE : INVALID_RAISE);
+      return base + (1 - base) * (sound ? FIELD_RAISE : INVALID_RAISE);
     case 'raise':
-      return base + (1 - base) * (v.valid ? RAISE : INVALID_RAISE);
+      return base + (1 - base) * (sound ? RAISE : INVALID_RAISE);
     case 'lower':
       return Math.max(0, base - LOWER);
+    case 'foreign':
+      return Math.max(0, base - FOREIGN_LOWER);
     default:
       return base;
   }
@@ -127,8 +134,8 @@ function explain(v: Validation, ctx: ContextDecision): Explanation {
     fieldMatched?: boolean;
     kind?: string;
   } = { base: v.score, checks: v.checks };
-  if (ctx.word !== undefined && (ctx.decision === 'raise' || ctx.decision === 'lower')) {
-    e.context = { word: ctx.word, effect: ctx.decision };
+  if (ctx.word !== undefined && ctx.decision !== 'match' && ctx.decision !== 'none') {
+    e.context = { word: ctx.word, effect: ctx.decision === 'raise' ? 'raise' : 'lower' };
   }
   if (ctx.decision === 'match') e.fieldMatched = true;
   if (v.kind !== undefined) e.kind = v.kind;
@@ -991,17 +998,23 @@ export class Detector {
         lowerId = id;
       }
     }
-    // Another type's raise word counts against this type only when none of its own words is near:
-    // `通行证号码 C55128840` keeps its permit reading although 号码 is a mobile word.
-    if (raiseAt < 0 && lowerAt < 0) {
-      const near = Math.max(floor, start - FOREIGN_WINDOW);
-      for (const id of this.#cues.foreignIds.get(type)!) {
-        const p = lastPos[id]!;
-        if (p >= near && p <= start && p > lowerAt) {
-          lowerAt = p;
-          lowerId = id;
-        }
+    // Another type's raise word speaks against this type when it is nearer than the type's own
+    // words (`证件号码：… 出生日期：19590707` is a date, not a Macao ID), but not when it only
+    // continues one of them (`通行证号码 C55128840`: 号码 is a mobile word glued to 通行证); with no
+    // word of its own near, only right before the value.
+    let foreignAt = -1;
+    let foreignId = -1;
+    const own = Math.max(raiseAt, lowerAt);
+    const near = own >= 0 ? own + 1 : Math.max(floor, start - FOREIGN_WINDOW);
+    for (const id of this.#cues.foreignIds.get(type)!) {
+      const p = lastPos[id]!;
+      if (p >= near && p <= start && p > foreignAt) {
+        foreignAt = p;
+        foreignId = id;
       }
+    }
+    if (foreignAt >= 0 && !(raiseAt >= 0 && foreignAt - this.#cues.byteLengths[foreignId]! <= raiseAt)) {
+      return { decision: 'foreign', word: this.#cues.words[foreignId]! };
     }
     // Inside a URL path, a number is an id unless a raise cue (e.g. `?phone=`) follows the `://`.
     if (this.#urlStart >= 0 && this.#urlStart >= this.#lineStart && raiseAt < this.#urlStart) {
