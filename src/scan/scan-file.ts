@@ -29,8 +29,19 @@ export interface FileSink {
 
 const BATCH = 512;
 
-/** Scan `path`; throws `ScanIoError` for I/O failures (the caller reports them and goes on). */
-export async function scanFile(path: string, options: ScanOptions, sink: FileSink): Promise<FileSummary> {
+export type FileEvent =
+  | { readonly kind: 'findings'; readonly findings: Finding[] }
+  | { readonly kind: 'progress'; readonly bytes: number };
+
+/**
+ * Scan `path` as a stream of events (finding batches, bytes read), returning the file's summary.
+ * Nothing accumulates: a 2 GB file with millions of findings flows through in batches.
+ * Throws `ScanIoError` for I/O failures (the caller reports them and goes on).
+ */
+export async function* scanFileEvents(
+  path: string,
+  options: ScanOptions,
+): AsyncGenerator<FileEvent, FileSummary> {
   const opened = await openUtf8(path);
   if (opened.kind === 'binary') {
     opened.close();
@@ -43,17 +54,17 @@ export async function scanFile(path: string, options: ScanOptions, sink: FileSin
     batch.push(f);
     count++;
     if (batch.length >= BATCH) {
-      sink.findings(batch);
+      yield { kind: 'findings', findings: batch };
       batch = [];
     }
     if (opened.bytesRead - lastProgress >= 1 << 20) {
       lastProgress = opened.bytesRead;
-      sink.progress(lastProgress);
+      yield { kind: 'progress', bytes: lastProgress };
     }
   }
-  if (batch.length > 0) sink.findings(batch);
-  sink.progress(opened.bytesRead);
-  const summary: FileSummary = {
+  if (batch.length > 0) yield { kind: 'findings', findings: batch };
+  yield { kind: 'progress', bytes: opened.bytesRead };
+  return {
     path,
     bytes: opened.bytesRead,
     findings: count,
@@ -62,5 +73,15 @@ export async function scanFile(path: string, options: ScanOptions, sink: FileSin
     invalidUtf8: opened.invalidUtf8,
     ...(opened.encoding !== undefined ? { encoding: opened.encoding } : {}),
   };
-  return summary;
+}
+
+/** `scanFileEvents` with callbacks (the worker threads post each event back). */
+export async function scanFile(path: string, options: ScanOptions, sink: FileSink): Promise<FileSummary> {
+  const events = scanFileEvents(path, options);
+  for (;;) {
+    const r = await events.next();
+    if (r.done) return r.value;
+    if (r.value.kind === 'findings') sink.findings(r.value.findings);
+    else sink.progress(r.value.bytes);
+  }
 }

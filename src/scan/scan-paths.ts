@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { ScanIoError } from './io/errors.ts';
 import { walk } from './io/walk.ts';
 import { WorkerPool, type WorkerReply, type WorkerScanOptions } from './pool.ts';
-import { type FileSummary, scanFile } from './scan-file.ts';
+import { type FileSummary, scanFileEvents } from './scan-file.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
 export interface ScanPathsOptions extends Omit<ScanOptions, 'path' | 'format'> {
@@ -72,21 +72,23 @@ async function* inProcess(
 ): AsyncGenerator<ScanEvent> {
   let done = 0;
   for (const { path } of files) {
-    const queue: ScanEvent[] = [];
     let current = 0;
     try {
-      const summary = await scanFile(path, options, {
-        findings: (batch) => queue.push({ kind: 'findings', path, findings: batch }),
-        progress: (bytes) => {
-          current = bytes;
-          queue.push({ kind: 'progress', bytes: done + current });
-        },
-      });
-      yield* queue;
-      yield { kind: 'file', summary };
-      done += summary.bytes;
+      const events = scanFileEvents(path, options);
+      for (;;) {
+        const r = await events.next();
+        if (r.done) {
+          yield { kind: 'file', summary: r.value };
+          done += r.value.bytes;
+          break;
+        }
+        if (r.value.kind === 'findings') yield { kind: 'findings', path, findings: r.value.findings };
+        else {
+          current = r.value.bytes;
+          yield { kind: 'progress', bytes: done + current };
+        }
+      }
     } catch (error) {
-      yield* queue;
       yield problemOf(path, error);
       done += current;
     }
