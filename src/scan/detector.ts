@@ -65,6 +65,7 @@ const WINDOW = 64;
 const FOREIGN_WINDOW = 24;
 /** Bytes decoded around a name/address cue. */
 const NAME_WINDOW = 240;
+const MAX_MERGED_WINDOW = 4096;
 const MAX_WORDS = 64;
 const MAX_TOKEN_BYTES = 512;
 /** Context words move a score this share of the way to 1 (raise) or down by LOWER. */
@@ -382,7 +383,9 @@ export class Detector {
     for (const t of triggers) {
       const s = alignBack(b, Math.max(this.#lineStart, t - NAME_WINDOW), this.#lineStart);
       const e = alignBack(b, Math.min(lineEnd, t + NAME_WINDOW), this.#lineStart);
-      if (ws >= 0 && s <= we) {
+      // Overlapping windows merge, up to a bound: a 100 MB single line full of cues must not
+      // become one giant string (the matchers and the offset mapping are linear in it).
+      if (ws >= 0 && s <= we && we - ws < MAX_MERGED_WINDOW) {
         if (e > we) we = e;
       } else {
         flush();
