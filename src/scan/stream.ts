@@ -33,16 +33,20 @@ class Positioner {
     let colPos = 0;
     let colCount = 0;
     let pos = 0;
+    // The next line break at or after `pos`, found once and reused: on a single 100 MB line,
+    // searching afresh for every finding would scan to the end of the region each time.
+    let nl = buf.indexOf(10, 0);
+    if (nl < 0 || nl >= end) nl = end;
     for (const f of raw) {
-      for (;;) {
-        const nl = buf.indexOf(10, pos);
-        if (nl < 0 || nl >= f.start) break;
+      while (nl < f.start) {
         this.line++;
         lineStart = nl + 1;
         pos = nl + 1;
         colBase = 0;
         colPos = lineStart;
         colCount = 0;
+        nl = buf.indexOf(10, pos);
+        if (nl < 0 || nl >= end) nl = end;
       }
       colCount += countCodePoints(buf, colPos, f.start);
       colPos = f.start;
@@ -63,13 +67,13 @@ class Positioner {
       if (f.explanation !== undefined) finding.explanation = f.explanation;
       out.push(finding);
     }
-    for (;;) {
-      const nl = buf.indexOf(10, pos);
-      if (nl < 0 || nl >= end) break;
+    while (nl < end) {
       this.line++;
       lineStart = nl + 1;
       pos = nl + 1;
       colBase = 0;
+      nl = buf.indexOf(10, pos);
+      if (nl < 0 || nl >= end) nl = end;
     }
     this.carryColumns = (lineStart === 0 ? colBase : 0) + countCodePoints(buf, lineStart, end);
     this.offset += end;
