@@ -1087,7 +1087,8 @@ const SPEAKER =
 const SENDER_AFTER =
   /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s+([\u4e00-\u9fff][\u4e00-\u9fff·]{1,9})\s*\r?$/;
 /** `张伟 2024/05/26 07:38:15` (QQ export headers). */
-const SENDER_BEFORE = /^([\u4e00-\u9fff][\u4e00-\u9fff·]{1,9})\s+\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}/;
+const SENDER_BEFORE =
+  /^([\u4e00-\u9fff][\u4e00-\u9fff·]{1,9})\s+\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}/;
 /** After `@`: a name ended by a space, punctuation or the line end. */
 const MENTION = /^([\u4e00-\u9fff][\u4e00-\u9fff·]{1,9})(?=[\s,，:：。!！?？)）]|$)/;
 /** Chat structure is strong evidence: this is added to the validator's score. */
