@@ -113,48 +113,120 @@ export const ADDRESS_CUES: readonly string[] = [
 // --- vocabulary --------------------------------------------------------------------------------
 
 type AdminKind = 'province' | 'city' | 'district' | 'town';
-const ADMIN_LEVEL: Readonly<Record<AdminKind, number>> = { province: 1, city: 2, district: 3, town: 4 };
 const FINE: ReadonlySet<AddressComponentKind> = new Set(['number', 'building', 'unit', 'floor', 'room']);
 
+/**
+ * The level of an administrative kind (province 1, city 2, district 3, town 4), 0 for the others.
+ * A switch rather than a table: lookups keyed by a variable string go megamorphic in V8.
+ */
+function levelOf(k: AddressComponentKind): number {
+  switch (k) {
+    case 'province':
+      return 1;
+    case 'city':
+      return 2;
+    case 'district':
+      return 3;
+    case 'town':
+      return 4;
+    default:
+      return 0;
+  }
+}
+
 function isAdmin(k: AddressComponentKind): k is AdminKind {
-  return k === 'province' || k === 'city' || k === 'district' || k === 'town';
+  return levelOf(k) > 0;
 }
 
 interface Known {
   readonly name: string;
   readonly kind: AdminKind;
+  readonly level: number;
   /** A short form without suffix (广东, 杭州): only counts when another admin component follows. */
   readonly short: boolean;
 }
 
-/** Known place names by first character, longest first. */
-const KNOWN: ReadonlyMap<string, readonly Known[]> = (() => {
+/** First characters of known place names, numbered from 1 (0: no known name starts with it). */
+const KNOWN_FIRST = new Uint16Array(0x10000);
+
+/** The known names that start with one character, grouped by their second character. */
+interface KnownGroup {
+  readonly seconds: number[];
+  /** Names starting with the first character and `seconds[k]`, longest first. */
+  readonly names: Known[][];
+}
+
+/**
+ * Known place names by first character (`KNOWN_FIRST`) and then second character. Few names share
+ * two characters, so a lookup is two array reads and a short list, with no hashing.
+ */
+const KNOWN: readonly KnownGroup[] = (() => {
   const all: Known[] = [];
   for (const p of PROVINCES) {
     all.push(
-      { name: p.name, kind: 'province', short: false },
-      { name: p.short, kind: 'province', short: true },
+      { name: p.name, kind: 'province', level: 1, short: false },
+      { name: p.short, kind: 'province', level: 1, short: true },
     );
   }
   const provinceNames = new Set(PROVINCES.map((p) => p.name));
   for (const p of PREFECTURES) {
     if (provinceNames.has(p.name)) continue; // the municipalities are already provinces
-    all.push({ name: p.name, kind: 'city', short: false });
-    if (p.short.length >= 2) all.push({ name: p.short, kind: 'city', short: true });
+    all.push({ name: p.name, kind: 'city', level: 2, short: false });
+    if (p.short.length >= 2) all.push({ name: p.short, kind: 'city', level: 2, short: true });
   }
   for (const list of Object.values(DISTRICTS)) {
-    for (const name of list.split(' ')) all.push({ name, kind: 'district', short: false });
+    for (const name of list.split(' ')) all.push({ name, kind: 'district', level: 3, short: false });
   }
-  const m = new Map<string, Known[]>();
+  const byFirst = new Map<string, Known[]>();
   for (const k of all) {
     if (k.name.length < 2) continue;
-    const list = m.get(k.name[0]!) ?? [];
+    const list = byFirst.get(k.name[0]!) ?? [];
     if (!list.some((x) => x.name === k.name && x.kind === k.kind)) list.push(k);
-    m.set(k.name[0]!, list);
+    byFirst.set(k.name[0]!, list);
   }
-  for (const list of m.values()) list.sort((a, b) => b.name.length - a.name.length);
-  return m;
+  const groups: KnownGroup[] = [{ seconds: [], names: [] }];
+  for (const list of byFirst.values()) {
+    list.sort((a, b) => b.name.length - a.name.length);
+    const group: KnownGroup = { seconds: [], names: [] };
+    for (const k of list) {
+      const at = group.seconds.indexOf(k.name.charCodeAt(1));
+      if (at >= 0) group.names[at]!.push(k);
+      else {
+        group.seconds.push(k.name.charCodeAt(1));
+        group.names.push([k]);
+      }
+    }
+    KNOWN_FIRST[list[0]!.name.charCodeAt(0)] = groups.length;
+    groups.push(group);
+  }
+  return groups;
 })();
+
+/**
+ * A filter in front of `KNOWN`: bit `pairHash(a, b)` is set when a known name starts with the two
+ * characters `ab`. Most pairs of characters in a text are not the start of a place name, and a
+ * clear bit says so at once.
+ */
+const KNOWN_PAIRS = new Uint32Array(0x10000 / 32);
+const pairHash = (a: number, b: number): number => (a * 31 + b) & 0xffff;
+for (const group of KNOWN) {
+  for (const names of group.names) {
+    const h = pairHash(names[0]!.name.charCodeAt(0), names[0]!.name.charCodeAt(1));
+    KNOWN_PAIRS[h >>> 5] = KNOWN_PAIRS[h >>> 5]! | (1 << (h & 31));
+  }
+}
+
+/** The known place names that may start at `i` (they share its first two characters). */
+function knownCandidates(t: string, i: number): readonly Known[] | undefined {
+  if (i + 1 >= t.length) return undefined;
+  const a = codeAt(i);
+  const b = codeAt(i + 1);
+  const h = pairHash(a, b);
+  if ((KNOWN_PAIRS[h >>> 5]! & (1 << (h & 31))) === 0) return undefined;
+  const group = KNOWN[KNOWN_FIRST[a]!]!;
+  for (let k = 0; k < group.seconds.length; k++) if (group.seconds[k] === b) return group.names[k];
+  return undefined;
+}
 
 /** A generic administrative suffix: the name before it is 1..max characters. */
 interface AdminSuffix {
@@ -194,9 +266,11 @@ const NOT_ADMIN = new Set(
   ).split(' '),
 );
 
-/** Endings that make an admin-looking word a community or sub-area instead (阳光小区, 科技园南区). */
-const COMMUNITY_AREA =
-  /(?:小区|社区|园区|校区|厂区|片区|街区|学区|商区|住宅区|生活区|办公区|居住区|工业区|[东西南北中]区)$/;
+/**
+ * Endings that make an admin-looking word a community or sub-area instead (阳光小区, 科技园南区):
+ * 小区 社区 园区 校区 厂区 片区 街区 学区 商区 [东西南北中]区 (see AREA_BEFORE_QU) and these.
+ */
+const AREA_WORDS = new Set('住宅区 生活区 办公区 居住区 工业区'.split(' '));
 
 interface Suffix {
   readonly suffix: string;
@@ -323,35 +397,287 @@ const STOP_BIGRAMS = new Set(
   ),
 );
 
-/** Does `word` end with one of `words` (all two to four characters long)? */
-function endsWithAny(word: string, words: ReadonlySet<string>): boolean {
-  for (let n = 2; n <= 4 && n <= word.length; n++) if (words.has(word.slice(-n))) return true;
+/** Administrative suffix characters: never inside a road, village or community name (科技园南区深南大道). */
+const ADMIN_CHARS = '省市区县';
+
+// --- character classes -------------------------------------------------------------------------
+
+// The parser tests single characters at every position it tries. One table indexed by UTF-16 code
+// unit answers "is this a numeral, a particle, the start of a stop word …" with a bit test, instead
+// of a `Set<string>` lookup that first has to make a one-character string.
+const HAN = 1 << 0;
+const BAD_CHAR = 1 << 1; // BAD
+const STOP_START = 1 << 2; // first character of a STOP_WORDS word
+const NUMERAL = 1 << 3; // CN_NUMERALS
+const ADMIN_CHAR = 1 << 4; // ADMIN_CHARS
+const KNOWN_START = 1 << 5; // first character of a known place name
+const FINE_UNIT_START = 1 << 7; // first character of a unit of a fine component (号, 栋, 室 …)
+const NUM_UNIT_START = 1 << 8; // first character of any NUM_SUFFIXES unit
+const BIGRAM_FIRST = 1 << 9; // first character of a STOP_BIGRAMS word
+const BIGRAM_SECOND = 1 << 10; // second character of a STOP_BIGRAMS word
+const HAO_NEXT = 1 << 11; // HAO_NEXT_BAD
+const ROAD_NEXT = 1 << 12; // ROAD_NEXT_BAD
+const VILLAGE_NEXT = 1 << 13; // VILLAGE_NEXT_BAD
+const AREA_BEFORE_QU = 1 << 14; // 小社园校厂片街学商东西南北中 before a final 区: a community area
+const CUE_START = 1 << 15; // first character of an address cue, either case
+const CUE_SKIP = 1 << 16; // CUE_SEPARATORS
+const TRIGGER_START = 1 << 17; // first character of a trigger (区, 路, 号, 小区 …)
+const ADMIN_SUFFIX_START = 1 << 18; // first character of an ADMIN_SUFFIXES suffix
+const ROAD_SUFFIX_START = 1 << 19; // … of a ROAD_SUFFIXES suffix
+const VILLAGE_SUFFIX_START = 1 << 20; // … of a VILLAGE_SUFFIXES suffix
+const COMMUNITY_SUFFIX_START = 1 << 21; // … of a COMMUNITY_SUFFIXES suffix
+// Second-to-last characters of the words in the stop lists: a word can end at `e` only if the
+// character at `e - 2` has the bit, which spares most slices and Set lookups.
+const NOT_ADMIN_PENULT = 1 << 22; // NOT_ADMIN
+const NOT_ROAD_PENULT = 1 << 23; // NOT_ROAD_END
+const NOT_VILLAGE_PENULT = 1 << 24; // NOT_VILLAGE_END
+const NOT_COMMUNITY_PENULT = 1 << 25; // NOT_COMMUNITY_END
+const DIGIT = 1 << 26; // 0-9
+const LETTER = 1 << 27; // A-Z, a-z
+const WIDE = 1 << 28; // what `foldWidth` changes: full-width forms U+FF01–FF5E and U+3000
+/** Can be part of a name (`isNameChar`): in the table for plain Han characters, set by `prepare` for the others. */
+const NAME = 1 << 29;
+/** The characters `prepare` notes something about; the others it only copies. */
+const PREPARE_FLAGS = BAD_CHAR | STOP_START | DIGIT | FINE_UNIT_START | CUE_START | TRIGGER_START;
+
+const CLASS = new Uint32Array(0x10000);
+
+function mark(chars: Iterable<string>, bit: number): void {
+  for (const ch of chars) CLASS[ch.charCodeAt(0)] = CLASS[ch.charCodeAt(0)]! | bit;
+}
+
+/** Mark the second-to-last character of each word (all stop-list words have two to four characters). */
+function markPenultimate(words: Iterable<string>, bit: number): void {
+  for (const w of words) mark(w[w.length - 2]!, bit);
+}
+
+const firstChars = (words: readonly string[]) => words.map((w) => w[0]!);
+
+for (let c = 0x4e00; c <= 0x9fff; c++) CLASS[c] = CLASS[c]! | HAN;
+for (let c = 0x3400; c <= 0x4dbf; c++) CLASS[c] = CLASS[c]! | HAN;
+mark('0123456789', DIGIT);
+mark('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', LETTER);
+mark(BAD, BAD_CHAR);
+mark(firstChars(STOP_WORDS), STOP_START);
+// NAME for Han characters that are neither particles nor the start of a stop word; `prepare` decides
+// for those (住 is a name character in 住宅, a stop word needs the characters after it).
+for (let c = 0; c < 0x10000; c++) {
+  if ((CLASS[c]! & (HAN | BAD_CHAR | STOP_START)) === HAN) CLASS[c] = CLASS[c]! | NAME;
+}
+mark(CN_NUMERALS, NUMERAL);
+mark(ADMIN_CHARS, ADMIN_CHAR);
+for (let c = 0; c < 0x10000; c++) if (KNOWN_FIRST[c] !== 0) CLASS[c] = CLASS[c]! | KNOWN_START;
+mark(firstChars(NUM_SUFFIXES.filter(([, kind]) => FINE.has(kind)).map(([unit]) => unit)), FINE_UNIT_START);
+mark(firstChars(NUM_SUFFIXES.map(([unit]) => unit)), NUM_UNIT_START);
+mark(firstChars([...STOP_BIGRAMS]), BIGRAM_FIRST);
+mark(
+  [...STOP_BIGRAMS].map((w) => w[1]!),
+  BIGRAM_SECOND,
+);
+mark(HAO_NEXT_BAD, HAO_NEXT);
+mark(ROAD_NEXT_BAD, ROAD_NEXT);
+mark(VILLAGE_NEXT_BAD, VILLAGE_NEXT);
+mark('小社园校厂片街学商东西南北中', AREA_BEFORE_QU);
+mark(firstChars(ADMIN_SUFFIXES.map((x) => x.suffix)), ADMIN_SUFFIX_START);
+mark(firstChars(ROAD_SUFFIXES.map((x) => x.suffix)), ROAD_SUFFIX_START);
+mark(firstChars(VILLAGE_SUFFIXES.map((x) => x.suffix)), VILLAGE_SUFFIX_START);
+mark(firstChars(COMMUNITY_SUFFIXES.map((x) => x.suffix)), COMMUNITY_SUFFIX_START);
+markPenultimate(NOT_ADMIN, NOT_ADMIN_PENULT);
+markPenultimate(NOT_ROAD_END, NOT_ROAD_PENULT);
+markPenultimate(NOT_VILLAGE_END, NOT_VILLAGE_PENULT);
+markPenultimate(NOT_COMMUNITY_END, NOT_COMMUNITY_PENULT);
+
+const code = (ch: string): number => ch.charCodeAt(0);
+const NONE: readonly never[] = [];
+
+/**
+ * Slots of the characters that key the small tables of the parser (first characters of suffixes,
+ * units, triggers, cues), numbered from 1: a table is then an array by slot, read without hashing.
+ */
+const KEY_SLOT = new Uint8Array(0x10000);
+let keySlots = 0;
+
+/** Entries by their first character, in table order. */
+class CharTable<T> {
+  readonly #lists: (readonly T[])[] = new Array<readonly T[]>(256).fill(NONE);
+  /** The characters (code units) that have entries. */
+  readonly keys: number[] = [];
+
+  add(c: number, entry: T): void {
+    if (KEY_SLOT[c] === 0) {
+      if (keySlots === 255) throw new Error('cn-address: too many table key characters');
+      KEY_SLOT[c] = ++keySlots;
+    }
+    const slot = KEY_SLOT[c]!;
+    if (this.#lists[slot] === NONE) {
+      this.#lists[slot] = [];
+      this.keys.push(c);
+    }
+    (this.#lists[slot] as T[]).push(entry);
+  }
+
+  /** The entries under code unit `c` (0 ≤ c < 0x10000), none if it keys nothing. */
+  get(c: number): readonly T[] {
+    return this.#lists[KEY_SLOT[c]!]!;
+  }
+}
+const ZHU = code('住');
+const ZHAI = code('宅');
+const QU = code('区');
+const DI = code('第');
+const LETTER_F = code('F');
+const HYPHEN = code('-');
+const SPACE = code(' ');
+const ZHONG = code('中');
+const COUNTRY = ['中华人民共和国', '中国'];
+
+/**
+ * `foldWidth(text)`, without its regex scan when there is nothing to fold: the table lookup is
+ * several times faster than the regex on Han text.
+ */
+function fold(text: string): string {
+  for (let i = 0; i < text.length; i++) if (CLASS[text.charCodeAt(i)]! & WIDE) return foldWidth(text);
+  return text;
+}
+
+// --- the text being parsed ---------------------------------------------------------------------
+
+// The class bits of each position of the text being parsed, with NAME where `isNameChar` holds.
+// The parser looks at each character many times (from every start, for every candidate length);
+// a typed-array read is much cheaper than `charCodeAt`, the class table and the stop-word checks
+// each time. Filled by `prepare` and reused while the text stays the same.
+//
+// The parser reads text as `foldWidth` would make it (a full-width form has the classes of the
+// character it folds to, `codeAt` folds, and words with ASCII in them are compared by `foldedAt`),
+// but without building the folded copy: on Han text with full-width punctuation that copy costs
+// more than the whole search.
+let positions = new Uint32Array(256);
+/** The folded code units of the prepared text (reading them here spares `charCodeAt` and folding). */
+let codes = new Uint16Array(256);
+let prepared: string | undefined;
+/** Scratch list for `prepare`: the positions whose NAME bit needs a closer look. */
+let special = new Int32Array(256);
+/** Where cue words or triggers may start in the prepared text (the first `candidateCount`). */
+let candidates = new Int32Array(256);
+let candidateCount = 0;
+/** Does the prepared text hold a number (see `prepare`)? */
+let hasNumber = false;
+
+/**
+ * Positions read past the end of the text: the parser looks at most a few characters ahead, and
+ * these read as nothing (class 0, code 0), so it needs no bounds checks.
+ */
+const PAD = 8;
+
+/** Fill `positions` and `codes` for `t`; every parser entry point calls it before reading them. */
+function prepare(t: string): void {
+  if (t === prepared) return;
+  const n = t.length;
+  if (positions.length < n + PAD) {
+    positions = new Uint32Array(2 * n + PAD);
+    codes = new Uint16Array(2 * n + PAD);
+  }
+  if (special.length < n) {
+    special = new Int32Array(2 * n);
+    candidates = new Int32Array(2 * n);
+  }
+  const pos = positions;
+  const cs = codes;
+  const sp = special;
+  const cd = candidates;
+  // No calls in this loop, so that V8 keeps the arrays in registers. Besides the classes, it notes
+  // what `findAddresses` asks first: where cue words and triggers may start, and whether there is
+  // a number at all.
+  let specials = 0;
+  let cands = 0;
+  let numbered = false;
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    const f = CLASS[c]!;
+    cs[i] = f & WIDE ? foldCode(c) : c;
+    pos[i] = f;
+    if ((f & PREPARE_FLAGS) === 0) continue;
+    if (f & (BAD_CHAR | STOP_START)) sp[specials++] = i;
+    if (f & (CUE_START | TRIGGER_START)) cd[cands++] = i;
+    // A fine-grained component (house number, building, unit, floor, room) is a number: ASCII
+    // digits, or a letter or Chinese numeral right before a unit (A座, 十八号楼).
+    if (f & DIGIT || (f & FINE_UNIT_START && i > 0 && pos[i - 1]! & (LETTER | NUMERAL))) numbered = true;
+  }
+  candidateCount = cands;
+  hasNumber = numbered;
+  for (let i = n; i < n + PAD; i++) {
+    pos[i] = 0;
+    cs[i] = 0;
+  }
+  // The table gives NAME to plain Han characters; particles and stop words need a closer look.
+  for (let k = 0; k < specials; k++) {
+    const i = sp[k]!;
+    if (nameCharAt(t, i, pos[i]!)) pos[i] = pos[i]! | NAME;
+  }
+  prepared = t;
+}
+
+/** The class bits of position `i` of the prepared text; 0 before it and in the padding after it. */
+function classAt(i: number): number {
+  return i >= 0 ? positions[i]! : 0;
+}
+
+/** The code unit a full-width form folds to (`foldWidth`): ＡＢＣ１２３ → ABC123, U+3000 → space. */
+function foldCode(c: number): number {
+  return c >= 0xff01 && c <= 0xff5e ? c - 0xfee0 : c === 0x3000 ? 0x20 : c;
+}
+
+/** The code unit at `i` of the prepared text after `foldWidth`; -1 before it, 0 in the padding after it. */
+function codeAt(i: number): number {
+  return i >= 0 ? codes[i]! : -1;
+}
+
+/** Does `word` occur at `i` of the prepared text, comparing folded code units (＃楼 is #楼)? */
+function foldedAt(i: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (codeAt(i + k) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The class bits of the characters at `from..to` (inclusive) of the prepared text, or-ed together. */
+function classesIn(from: number, to: number): number {
+  let bits = 0;
+  for (let k = from; k <= to; k++) bits |= classAt(k);
+  return bits;
+}
+
+/** Does the word `t[s, e)` end with one of `words` (all two to four characters long)? */
+function endsWithAny(t: string, s: number, e: number, words: ReadonlySet<string>): boolean {
+  for (let n = 2; n <= 4 && n <= e - s; n++) if (words.has(t.slice(e - n, e))) return true;
   return false;
 }
 
-function isHan(c: number): boolean {
-  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf);
+/** Is the word `t[s, e)` a community or sub-area (阳光小区, 科技园南区, 住宅区) rather than a district? */
+function isCommunityArea(t: string, s: number, e: number): boolean {
+  if (codeAt(e - 1) !== QU) return false;
+  if (e - 2 >= s && classAt(e - 2) & AREA_BEFORE_QU) return true;
+  return e - 3 >= s && AREA_WORDS.has(t.slice(e - 3, e));
 }
 
-const STOP_FIRST = new Set(STOP_WORDS.map((w) => w[0]!));
-
 function startsStopWord(t: string, i: number): boolean {
-  if (!STOP_FIRST.has(t[i] ?? '')) return false;
   for (const w of STOP_WORDS) if (t.startsWith(w, i)) return true;
   return false;
 }
 
-/** A character that can be part of a place, road or community name. */
-function isNameChar(t: string, i: number): boolean {
-  const c = t.charCodeAt(i);
-  if (!isHan(c)) return false;
-  const ch = t[i]!;
-  if (BAD.has(ch) && !(ch === '住' && t[i + 1] === '宅')) return false;
-  return !startsStopWord(t, i);
+/**
+ * Can the character at `i`, of classes `f`, be part of a place, road or community name? (Worked out
+ * once per position by `prepare`.)
+ */
+function nameCharAt(t: string, i: number, f: number): boolean {
+  if ((f & HAN) === 0) return false;
+  if (f & BAD_CHAR && !(t.charCodeAt(i) === ZHU && i + 1 < t.length && t.charCodeAt(i + 1) === ZHAI)) {
+    return false;
+  }
+  return (f & STOP_START) === 0 || !startsStopWord(t, i);
 }
 
-/** Administrative suffix characters: never inside a road, village or community name (科技园南区深南大道). */
-const ADMIN_CHARS = new Set(Array.from('省市区县'));
+function isNameChar(i: number): boolean {
+  return (classAt(i) & NAME) !== 0;
+}
 
 /**
  * Length of the name run at `i`, capped at `max`. For roads, villages and communities (`inner`),
@@ -360,11 +686,11 @@ const ADMIN_CHARS = new Set(Array.from('省市区县'));
 function nameRun(t: string, i: number, max: number, inner = false): number {
   let n = 0;
   while (n < max && i + n < t.length) {
-    const c = t.charCodeAt(i + n);
-    if (inner && ADMIN_CHARS.has(t[i + n]!)) break;
+    const f = positions[i + n]!;
+    if (inner && f & ADMIN_CHAR) break;
     // 幸福家园十八号楼: a Chinese-numeral house or building number ends the name.
-    if (inner && n > 0 && CN_NUMERALS.has(t[i + n]!) && numberAt(t, i + n, undefined)) break;
-    if (isNameChar(t, i + n) || (inner && isLetter(c))) n++;
+    if (inner && n > 0 && f & NUMERAL && numberAt(i + n, undefined)) break;
+    if (f & NAME || (inner && f & LETTER)) n++;
     else break;
   }
   return n;
@@ -378,73 +704,114 @@ function isDigit(c: number): boolean {
 function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
+/** The separators of a dashed number (3-2-501, 12—3, 1~2). */
+function isDash(c: number): boolean {
+  return c === 0x2d || c === 0x2014 || c === 0x7e;
+}
+
+/** Are `t[s, e)` all ASCII digits (and at least one)? */
+function allDigits(s: number, e: number): boolean {
+  if (e <= s) return false;
+  for (let k = s; k < e; k++) if ((classAt(k) & DIGIT) === 0) return false;
+  return true;
+}
+
+/** Is `t[s, e)` two to four groups of one to four digits joined by `-` (3-2-501)? */
+function isDashedNumber(s: number, e: number): boolean {
+  let dashes = 0;
+  let digits = 0;
+  for (let k = s; k < e; k++) {
+    const c = codeAt(k);
+    if (isDigit(c)) {
+      if (++digits > 4) return false;
+    } else if (c === 0x2d && digits > 0) {
+      dashes++;
+      digits = 0;
+    } else return false;
+  }
+  return digits > 0 && dashes >= 1 && dashes <= 3;
+}
 
 /** End of a number at `i` (digits with dashes, Chinese numerals, or a letter with digits), or `i`. */
-function numberEnd(t: string, i: number): number {
+function numberEnd(i: number): number {
   let j = i;
-  if (t[j] === '第') j++;
-  const c = t.charCodeAt(j);
-  if (isDigit(c)) {
-    while (isDigit(t.charCodeAt(j))) j++;
+  if (codeAt(j) === DI) j++;
+  const f = classAt(j);
+  if (f & DIGIT) {
+    while (classAt(j) & DIGIT) j++;
     // 3-2-501, 12—3
     for (let parts = 0; parts < 3; parts++) {
-      if (/[-—~]/.test(t[j] ?? '') && isDigit(t.charCodeAt(j + 1))) {
+      if (isDash(codeAt(j)) && classAt(j + 1) & DIGIT) {
         j++;
-        while (isDigit(t.charCodeAt(j))) j++;
+        while (classAt(j) & DIGIT) j++;
       } else break;
     }
     // 3A栋
-    if (isLetter(t.charCodeAt(j)) && !isLetter(t.charCodeAt(j + 1)) && t[j] !== 'F') j++;
+    if (classAt(j) & LETTER && !(classAt(j + 1) & LETTER) && codeAt(j) !== LETTER_F) j++;
     return j;
   }
-  if (isLetter(c)) {
-    if (isLetter(t.charCodeAt(j - 1)) || isLetter(t.charCodeAt(j + 1))) return i;
+  if (f & LETTER) {
+    if (classAt(j - 1) & LETTER || classAt(j + 1) & LETTER) return i;
     j++;
-    while (isDigit(t.charCodeAt(j))) j++;
-    if (t[j] === '-' && isDigit(t.charCodeAt(j + 1))) {
+    while (classAt(j) & DIGIT) j++;
+    if (codeAt(j) === HYPHEN && classAt(j + 1) & DIGIT) {
       j++;
-      while (isDigit(t.charCodeAt(j))) j++;
+      while (classAt(j) & DIGIT) j++;
     }
     return j;
   }
   let n = 0;
-  while (n < 6 && CN_NUMERALS.has(t[j] ?? '')) {
+  while (n < 6 && classAt(j) & NUMERAL) {
     j++;
     n++;
   }
   return n > 0 ? j : i;
 }
 
+interface NumUnit {
+  readonly unit: string;
+  readonly kind: AddressComponentKind;
+  /** The second code unit, -1 for one-character units. */
+  readonly second: number;
+  readonly hao: boolean;
+}
+
+/** NUM_SUFFIXES by first character, in table order (号院 before 号). */
+const NUM_UNITS: CharTable<NumUnit> = byFirstChar(
+  NUM_SUFFIXES.map(([unit, kind]) => ({
+    unit,
+    kind,
+    second: unit.length > 1 ? unit.charCodeAt(1) : -1,
+    /** 号 and # are not house numbers before 线, 码, 机 … (HAO_NEXT_BAD). */
+    hao: unit === '号' || unit === '#',
+  })),
+  (x) => x.unit,
+);
+
 /** A numbered component at `i` (88号, 3号楼, 2单元, 501室), or undefined. */
-function numberAt(
-  t: string,
-  i: number,
-  prev: AddressComponentKind | undefined,
-): AddressComponent | undefined {
-  const e = numberEnd(t, i);
+function numberAt(i: number, prev: AddressComponentKind | undefined): AddressComponent | undefined {
+  const e = numberEnd(i);
   if (e === i) return undefined;
-  const digitsOnly = /^\d+$/.test(t.slice(i, e));
-  for (const [suf, kind] of NUM_SUFFIXES) {
-    if (!t.startsWith(suf, e)) continue;
-    if (suf === 'F' && !digitsOnly) continue;
-    if ((suf === '号' || suf === '#') && HAO_NEXT_BAD.has(t[e + 1] ?? '')) return undefined;
-    return { kind, start: i, end: e + suf.length };
+  if (classAt(e) & NUM_UNIT_START) {
+    const next = codeAt(e + 1);
+    const units = NUM_UNITS.get(codeAt(e));
+    for (let k = 0; k < units.length; k++) {
+      const u = units[k]!;
+      // The first character matched; the second rejects most of the others quickly.
+      if (u.second >= 0 && (next !== u.second || !foldedAt(e, u.unit))) continue;
+      if (u.kind === 'floor' && u.unit === 'F' && !allDigits(i, e)) continue;
+      if (u.hao && classAt(e + 1) & HAO_NEXT) return undefined;
+      return { kind: u.kind, start: i, end: e + u.unit.length };
+    }
   }
   // A bare number after a road (建国路88) or after a building/unit/floor (2单元501, 3-2-501).
   if (prev === undefined) return undefined;
   // The number must end there: punctuation, the end, or a word that is not a name (501了吗, 501电话).
-  const next = t.charCodeAt(e);
-  if (isLetter(next) || isDigit(next) || isNameChar(t, e)) return undefined;
-  const s = t.slice(i, e);
-  if (prev === 'road' && /^\d{1,4}$/.test(s)) return { kind: 'number', start: i, end: e };
-  if (
-    (prev === 'building' ||
-      prev === 'unit' ||
-      prev === 'floor' ||
-      prev === 'community' ||
-      prev === 'number') &&
-    (/^\d{2,5}$/.test(s) || /^\d{1,4}(?:-\d{1,4}){1,3}$/.test(s))
-  ) {
+  if (classAt(e) & (LETTER | DIGIT | NAME)) return undefined;
+  if (prev === 'road' && e - i <= 4 && allDigits(i, e)) return { kind: 'number', start: i, end: e };
+  const roomAfter =
+    prev === 'building' || prev === 'unit' || prev === 'floor' || prev === 'community' || prev === 'number';
+  if (roomAfter && ((e - i >= 2 && e - i <= 5 && allDigits(i, e)) || isDashedNumber(i, e))) {
     return { kind: 'room', start: i, end: e };
   }
   return undefined;
@@ -458,35 +825,51 @@ interface State {
   prev: AddressComponentKind | undefined;
 }
 
-function knownAt(t: string, i: number): readonly Known[] {
-  const list = KNOWN.get(t[i] ?? '');
-  if (!list) return [];
-  return list.filter((k) => t.startsWith(k.name, i));
+/** Index a table by the first character of each entry's key, keeping the table's order. */
+function byFirstChar<T>(list: readonly T[], key: (x: T) => string): CharTable<T> {
+  const table = new CharTable<T>();
+  for (const x of list) table.add(key(x).charCodeAt(0), x);
+  return table;
+}
+
+/** Does a known place name start at `i`? */
+function anyKnownAt(t: string, i: number): boolean {
+  const list = knownCandidates(t, i);
+  if (list) for (const k of list) if (t.startsWith(k.name, i)) return true;
+  return false;
+}
+
+/** Does a known place name finer than `level` start at `i`? */
+function finerKnownAt(t: string, i: number, level: number): boolean {
+  const list = knownCandidates(t, i);
+  if (list) for (const k of list) if (k.level > level && t.startsWith(k.name, i)) return true;
+  return false;
 }
 
 /** Is a number-like component at `i` (after an optional space)? */
-function numberFollows(t: string, i: number, prev: AddressComponentKind): boolean {
-  const j = t[i] === ' ' ? i + 1 : i;
-  return numberAt(t, j, prev) !== undefined;
+function numberFollows(i: number, prev: AddressComponentKind): boolean {
+  const j = codeAt(i) === SPACE ? i + 1 : i;
+  return numberAt(j, prev) !== undefined;
 }
 
-const ADMIN_SUFFIX_FIRST = new Set(ADMIN_SUFFIXES.map((s) => s.suffix[0]!));
+const ADMIN_SUFFIXES_BY_FIRST = byFirstChar(ADMIN_SUFFIXES, (s) => s.suffix);
 
 /** A generic admin component at `i` (XX市, XX区, XX县, XX镇, XX街道 …): the coarsest level wins, then the longest name. */
 function genericAdminAt(t: string, i: number, st: State): AddressComponent | undefined {
   const run = nameRun(t, i, 14);
+  if ((classesIn(i + 1, i + run) & ADMIN_SUFFIX_START) === 0) return undefined;
   let best: { level: number; comp: AddressComponent } | undefined;
   for (let L = run; L >= 1; L--) {
-    if (!ADMIN_SUFFIX_FIRST.has(t[i + L] ?? '')) continue;
-    for (const s of ADMIN_SUFFIXES) {
+    if ((classAt(i + L) & ADMIN_SUFFIX_START) === 0) continue;
+    for (const s of ADMIN_SUFFIXES_BY_FIRST.get(codeAt(i + L))) {
       if (L < s.min || L > s.max || !t.startsWith(s.suffix, i + L)) continue;
       const kind: AdminKind =
         s.kind === 'city-or-district' ? (st.adminLevel < 2 ? 'city' : 'district') : s.kind;
-      const level = ADMIN_LEVEL[kind];
+      const level = levelOf(kind);
       if (level <= st.adminLevel || (best && best.level <= level)) continue;
       const end = i + L + s.suffix.length;
-      const word = t.slice(i, end);
-      if (COMMUNITY_AREA.test(word) || endsWithAny(word, NOT_ADMIN)) continue;
+      if (isCommunityArea(t, i, end)) continue;
+      if (classAt(end - 2) & NOT_ADMIN_PENULT && endsWithAny(t, i, end, NOT_ADMIN)) continue;
       best = { level, comp: { kind, start: i, end } };
       break;
     }
@@ -494,30 +877,79 @@ function genericAdminAt(t: string, i: number, st: State): AddressComponent | und
   return best?.comp;
 }
 
-/** A component named by a run of characters and a suffix (roads, villages, communities). */
+/** Suffixes and stop lists of one kind of named component (roads, villages, communities). */
+interface SuffixRule {
+  readonly kind: AddressComponentKind;
+  /** Class bit of the suffixes' first characters. */
+  readonly start: number;
+  /** The suffixes by first character, in table order. */
+  readonly suffixes: CharTable<Suffix>;
+  readonly notEnds: ReadonlySet<string>;
+  readonly notWords: ReadonlySet<string>;
+  /** Class bit of the second-to-last characters of `notEnds`. */
+  readonly notEndsPenult: number;
+  /** Bit n set when `notWords` has a word of n characters. */
+  readonly notWordLengths: number;
+  /** Class bit of the characters that may not follow the suffix (0: any may). */
+  readonly nextBad: number;
+}
+
+const bySuffix = (list: readonly Suffix[]) => byFirstChar(list, (s) => s.suffix);
+const lengths = (words: ReadonlySet<string>) => [...words].reduce((bits, w) => bits | (1 << w.length), 0);
+const ROAD: SuffixRule = {
+  kind: 'road',
+  start: ROAD_SUFFIX_START,
+  suffixes: bySuffix(ROAD_SUFFIXES),
+  notEnds: NOT_ROAD_END,
+  notWords: NOT_ROAD_WORD,
+  notEndsPenult: NOT_ROAD_PENULT,
+  notWordLengths: lengths(NOT_ROAD_WORD),
+  nextBad: ROAD_NEXT,
+};
+const VILLAGE: SuffixRule = {
+  kind: 'village',
+  start: VILLAGE_SUFFIX_START,
+  suffixes: bySuffix(VILLAGE_SUFFIXES),
+  notEnds: NOT_VILLAGE_END,
+  notWords: NOT_VILLAGE_WORD,
+  notEndsPenult: NOT_VILLAGE_PENULT,
+  notWordLengths: lengths(NOT_VILLAGE_WORD),
+  nextBad: VILLAGE_NEXT,
+};
+const COMMUNITY: SuffixRule = {
+  kind: 'community',
+  start: COMMUNITY_SUFFIX_START,
+  suffixes: bySuffix(COMMUNITY_SUFFIXES),
+  notEnds: NOT_COMMUNITY_END,
+  notWords: NOT_COMMUNITY_WORD,
+  notEndsPenult: NOT_COMMUNITY_PENULT,
+  notWordLengths: lengths(NOT_COMMUNITY_WORD),
+  nextBad: 0,
+};
+
+/**
+ * A component named by a run of characters and a suffix (roads, villages, communities); `run` is
+ * `nameRun(t, i, 12, true)`, shared by the three kinds.
+ */
 function suffixedAt(
   t: string,
   i: number,
-  kind: AddressComponentKind,
-  suffixes: readonly Suffix[],
-  notEnds: ReadonlySet<string>,
-  notWords: ReadonlySet<string>,
-  nextBad: ReadonlySet<string> | undefined,
+  run: number,
+  rule: SuffixRule,
   st: State,
 ): AddressComponent | undefined {
-  const run = nameRun(t, i, 12, true);
+  const kind = rule.kind;
   for (let L = run; L >= 0; L--) {
-    const first = t[i + L];
-    for (const s of suffixes) {
-      if (s.suffix[0] !== first) continue;
+    if ((classAt(i + L) & rule.start) === 0) continue;
+    for (const s of rule.suffixes.get(codeAt(i + L))) {
       const min =
         L === 0 && kind === 'community' && (st.prev === 'road' || st.prev === 'village') ? 0 : s.min;
       if (L < min || L > s.max || !t.startsWith(s.suffix, i + L)) continue;
       const end = i + L + s.suffix.length;
-      const word = t.slice(i, end);
-      if (notWords.has(word) || endsWithAny(word, notEnds)) continue;
-      if (nextBad?.has(t[end] ?? '')) continue;
-      if (s.needsNumber && !numberFollows(t, end, kind)) continue;
+      if ((rule.notWordLengths >> (end - i)) & 1 && rule.notWords.has(t.slice(i, end))) continue;
+      if (classAt(end - 2) & rule.notEndsPenult && endsWithAny(t, i, end, rule.notEnds)) continue;
+      if (classAt(end) & rule.nextBad) continue;
+      if (s.needsNumber && !numberFollows(end, kind)) continue;
       if (kind === 'community' && s.suffix.length === 1 && L === 0) continue;
       return { kind, start: i, end };
     }
@@ -527,15 +959,15 @@ function suffixedAt(
 
 function componentAt(t: string, i: number, st: State): AddressComponent | undefined {
   if (!st.fine) {
-    for (const k of knownAt(t, i)) {
-      const level = ADMIN_LEVEL[k.kind];
+    for (const k of knownCandidates(t, i) ?? NONE) {
+      if (!t.startsWith(k.name, i)) continue;
+      const level = k.level;
       if (level <= st.adminLevel) continue;
       const end = i + k.name.length;
       if (k.short) {
         // 广东深圳市…: a short name counts only when a finer admin component follows.
         const next = { adminLevel: level, fine: false, prev: k.kind };
-        const after =
-          knownAt(t, end).some((n) => ADMIN_LEVEL[n.kind] > level) || genericAdminAt(t, end, next);
+        const after = finerKnownAt(t, end, level) || genericAdminAt(t, end, next);
         if (!after) continue;
       }
       return { kind: k.kind, start: i, end };
@@ -543,23 +975,29 @@ function componentAt(t: string, i: number, st: State): AddressComponent | undefi
     const g = genericAdminAt(t, i, st);
     if (g) return g;
   }
+  const num = numberAt(i, st.prev);
+  if (num) return num;
+  const run = nameRun(t, i, 12, true);
+  // Which suffixes occur in reach: most positions need none of the three suffix tables.
+  const bits = classesIn(i, i + run);
   return (
-    numberAt(t, i, st.prev) ??
-    suffixedAt(t, i, 'road', ROAD_SUFFIXES, NOT_ROAD_END, NOT_ROAD_WORD, ROAD_NEXT_BAD, st) ??
-    suffixedAt(t, i, 'village', VILLAGE_SUFFIXES, NOT_VILLAGE_END, NOT_VILLAGE_WORD, VILLAGE_NEXT_BAD, st) ??
-    suffixedAt(t, i, 'community', COMMUNITY_SUFFIXES, NOT_COMMUNITY_END, NOT_COMMUNITY_WORD, undefined, st) ??
-    unsuffixedCommunityAt(t, i, st)
+    (bits & ROAD.start ? suffixedAt(t, i, run, ROAD, st) : undefined) ??
+    (bits & VILLAGE.start ? suffixedAt(t, i, run, VILLAGE, st) : undefined) ??
+    (bits & COMMUNITY.start ? suffixedAt(t, i, run, COMMUNITY, st) : undefined) ??
+    unsuffixedCommunityAt(i, Math.min(run, 8), st)
   );
 }
 
 const BUILDING_KINDS: ReadonlySet<AddressComponentKind> = new Set(['building', 'unit', 'floor']);
 
-/** A building name without a suffix, after a road or house number and before a building number (88号太古汇1座). */
-function unsuffixedCommunityAt(t: string, i: number, st: State): AddressComponent | undefined {
+/**
+ * A building name without a suffix, after a road or house number and before a building number
+ * (88号太古汇1座); `run` is `nameRun(t, i, 8, true)`.
+ */
+function unsuffixedCommunityAt(i: number, run: number, st: State): AddressComponent | undefined {
   if (st.prev !== 'number' && st.prev !== 'road' && st.prev !== 'village') return undefined;
-  const run = nameRun(t, i, 8, true);
   if (run < 2) return undefined;
-  const next = numberAt(t, i + run, 'community');
+  const next = numberAt(i + run, 'community');
   return next && BUILDING_KINDS.has(next.kind) ? { kind: 'community', start: i, end: i + run } : undefined;
 }
 
@@ -570,23 +1008,27 @@ interface Parse {
 
 /** Parse components from `start`; stops at the first thing that is not a component. */
 function parseAt(t: string, start: number): Parse {
+  prepare(t);
   const comps: AddressComponent[] = [];
   const st: State = { adminLevel: 0, fine: false, prev: undefined };
   let i = start;
   // A leading country name is part of the address but not a component.
-  for (const c of ['中华人民共和国', '中国']) {
-    if (t.startsWith(c, i)) {
-      i += c.length;
-      break;
+  if (codeAt(i) === ZHONG) {
+    for (const c of COUNTRY) {
+      if (t.startsWith(c, i)) {
+        i += c.length;
+        break;
+      }
     }
   }
   let end = start;
   while (i < t.length) {
-    const j = t[i] === ' ' && comps.length > 0 ? i + 1 : i;
+    const j = codeAt(i) === SPACE && comps.length > 0 ? i + 1 : i;
     const c = componentAt(t, j, st);
     if (!c) break;
     comps.push(c);
-    if (isAdmin(c.kind)) st.adminLevel = ADMIN_LEVEL[c.kind];
+    const level = levelOf(c.kind);
+    if (level > 0) st.adminLevel = level;
     else st.fine = true;
     st.prev = c.kind;
     i = end = c.end;
@@ -601,18 +1043,53 @@ interface Assessment {
   readonly score: number;
 }
 
+/** One bit per component kind: `assess` counts kinds without building a Set. */
+function kindBit(k: AddressComponentKind): number {
+  switch (k) {
+    case 'province':
+      return 1 << 0;
+    case 'city':
+      return 1 << 1;
+    case 'district':
+      return 1 << 2;
+    case 'town':
+      return 1 << 3;
+    case 'road':
+      return 1 << 4;
+    case 'village':
+      return 1 << 5;
+    case 'number':
+      return 1 << 6;
+    case 'community':
+      return 1 << 7;
+    case 'building':
+      return 1 << 8;
+    case 'unit':
+      return 1 << 9;
+    case 'floor':
+      return 1 << 10;
+    case 'room':
+      return 1 << 11;
+  }
+}
+const FINE_BITS = [...FINE].reduce((bits, k) => bits | kindBit(k), 0);
+const ROAD_NUMBER_BITS = kindBit('road') | kindBit('number');
+
 function assess(comps: readonly AddressComponent[]): Assessment {
-  const kinds = new Set(comps.map((c) => c.kind));
-  const fine = [...kinds].some((k) => FINE.has(k));
-  const roadNumber = kinds.has('road') && kinds.has('number');
+  let bits = 0;
+  for (const c of comps) bits |= kindBit(c.kind);
+  let kinds = 0;
+  for (let b = bits; b !== 0; b &= b - 1) kinds++;
+  const fine = (bits & FINE_BITS) !== 0;
+  const roadNumber = (bits & ROAD_NUMBER_BITS) === ROAD_NUMBER_BITS;
   let score = 0;
-  if (kinds.size === 2) score = fine ? 0.55 : 0.5;
-  else if (kinds.size >= 3) score = fine ? Math.min(0.95, 0.8 + 0.03 * (kinds.size - 3)) : 0.6;
-  return { kinds: kinds.size, fine, roadNumber, score: Math.round(score * 100) / 100 };
+  if (kinds === 2) score = fine ? 0.55 : 0.5;
+  else if (kinds >= 3) score = fine ? Math.min(0.95, 0.8 + 0.03 * (kinds - 3)) : 0.6;
+  return { kinds, fine, roadNumber, score: Math.round(score * 100) / 100 };
 }
 
 function normaliseAddress(value: string): string {
-  return foldWidth(value).trim().replace(/\s+/g, ' ');
+  return fold(value).trim().replace(/\s+/g, ' ');
 }
 
 interface Verdict {
@@ -646,7 +1123,7 @@ function judge(v: string): Verdict {
  * address to its district, or to explain a finding.
  */
 export function addressComponents(value: string): readonly AddressComponent[] {
-  return parseAt(foldWidth(value), 0).comps;
+  return parseAt(fold(value), 0).comps;
 }
 
 /** The `CN_ADDRESS` type: Chinese postal addresses. */
@@ -728,7 +1205,7 @@ export const cnAddress: PiType = {
     if (options?.keepStart !== undefined || options?.keepEnd !== undefined) {
       return keepEnds(value, options.keepStart ?? 0, options.keepEnd ?? 0, ch);
     }
-    const t = foldWidth(value);
+    const t = fold(value);
     const lead = t.length - t.trimStart().length;
     let keep = -1;
     for (const c of parseAt(t, lead).comps) {
@@ -746,39 +1223,112 @@ export const cnAddress: PiType = {
 
 // --- free-text search --------------------------------------------------------------------------
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A case-insensitive pattern for an ASCII word without the `i` flag (which slows down Han matching). */
-function anyCase(word: string): string {
-  return Array.from(word, (c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : escapeRe(c))).join('');
-}
 const byLength = (a: string, b: string) => b.length - a.length;
 const isAscii = (s: string) => /^[a-z_]+$/.test(s);
 
-const CUE_RE = new RegExp(
-  [
-    ...ADDRESS_CUES.filter(isAscii)
-      .sort(byLength)
-      .map((c) => `(?<![A-Za-z0-9])${anyCase(c)}(?![A-Za-z])`),
-    ...ADDRESS_CUES.filter((c) => !isAscii(c))
-      .sort(byLength)
-      .map(escapeRe),
-  ].join('|'),
-  'g',
-);
+/**
+ * The cues by first character (both cases for ASCII ones), ASCII cues then Han cues, each longest
+ * first: at a position the first that matches wins, as in a regex alternation in that order.
+ */
+const CUES_BY_FIRST: CharTable<string> = (() => {
+  const sorted = [
+    ...ADDRESS_CUES.filter(isAscii).sort(byLength),
+    ...ADDRESS_CUES.filter((c) => !isAscii(c)).sort(byLength),
+  ];
+  const table = new CharTable<string>();
+  for (const cue of sorted) {
+    for (const first of new Set([cue.charCodeAt(0), cue.toUpperCase().charCodeAt(0)])) table.add(first, cue);
+  }
+  return table;
+})();
+
+/** Does the lower-case ASCII word `w` occur at `i`, in any case? */
+function asciiAt(i: number, w: string): boolean {
+  for (let k = 0; k < w.length; k++) {
+    const c = codeAt(i + k);
+    const x = w.charCodeAt(k);
+    if (c !== x && !(x >= 97 && x <= 122 && c === x - 32)) return false;
+  }
+  return true;
+}
+
+/** Length of the cue word at `i`, or 0. ASCII cues match in any case, as whole words (not `ipaddress2`). */
+function cueLengthAt(t: string, i: number): number {
+  for (const cue of CUES_BY_FIRST.get(codeAt(i))) {
+    if (isLetter(cue.charCodeAt(0))) {
+      const before = codeAt(i - 1);
+      if (isLetter(before) || isDigit(before) || isLetter(codeAt(i + cue.length))) continue;
+      if (!asciiAt(i, cue)) continue;
+    } else if (!t.startsWith(cue, i)) continue;
+    return cue.length;
+  }
+  return 0;
+}
 
 /** 地址 preceded by these is a network or mail address, not a postal one (IP地址, 邮箱地址 …). */
 const NOT_POSTAL_BEFORE =
   /(?:ip|mac|email|e-mail|mail|url|web|wallet|server|host|remote|local|ipv[46]|网关|邮箱|邮件|网址|网站|网页|服务器|链接|内存|物理|存储|主机|回调|接口|域名|下载|访问|钱包|合约|节点|服务|广播|网络|网)[\s_\-:]*$/i;
 
-const CUE_SEPARATORS = new Set(Array.from(' \t:="\'“”‘’「」【】[]()<>|'));
-const CUE_VERBS = new Set(['是', '为', '在']);
+/** The last characters of the words in NOT_POSTAL_BEFORE (lower case). */
+const NOT_POSTAL_LAST = new Set(
+  Array.from('pclbtre46关箱件址站页器接存理储机调口名载问包约点务播络网', code),
+);
+
+/** Characters `[\s_\-:]` of NOT_POSTAL_BEFORE: white space, `_`, `-`, `:`. */
+function isPostalSeparator(c: number): boolean {
+  return (
+    c === 0x5f ||
+    c === 0x2d ||
+    c === 0x3a ||
+    c === 0x20 ||
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * Is the cue at `j` preceded (within ten characters) by a word that makes it a network or mail
+ * address (IP地址, 邮箱地址)? The regex runs only when the last character before the cue, past
+ * separators, can end one of its words: rarely.
+ */
+function notPostalBefore(t: string, j: number): boolean {
+  const from = Math.max(0, j - 10);
+  let q = j;
+  while (q > from && isPostalSeparator(codeAt(q - 1))) q--;
+  if (q === from) return false;
+  const last = codeAt(q - 1);
+  if (!NOT_POSTAL_LAST.has(last >= 65 && last <= 90 ? last + 32 : last)) return false;
+  return NOT_POSTAL_BEFORE.test(foldWidth(t.slice(from, j)));
+}
+
+const CUE_SEPARATORS = ' \t:="\'“”‘’「」【】[]()<>|';
+const CUE_VERBS = new Set([code('是'), code('为'), code('在')]);
+
+/** Where the address after a cue ending at `p` starts: past separators and one verb (地址是：…). */
+function afterCue(t: string, p: number): number {
+  let verb = false;
+  for (let n = 0; n < 6 && p < t.length; n++) {
+    if (classAt(p) & CUE_SKIP) p++;
+    else if (!verb && CUE_VERBS.has(codeAt(p))) {
+      verb = true;
+      p++;
+    } else break;
+  }
+  return p;
+}
 
 /** Suffixes whose occurrence starts a backward look for an address start, with how far to look. */
-const TRIGGER_RE =
-  /自治州|自治县|街道|新区|大道|大街|胡同|小区|花园|公寓|大厦|家园|新村|广场|单元|号楼|[省市州盟区县旗镇乡路街巷村屯苑号栋幢座室弄层楼#]/g;
+const TRIGGER_WORDS =
+  '自治州 自治县 街道 新区 大道 大街 胡同 小区 花园 公寓 大厦 家园 新村 广场 单元 号楼'.split(' ');
+const TRIGGER_CHARS = '省市州盟区县旗镇乡路街巷村屯苑号栋幢座室弄层楼#';
 
 /** How many name characters to look back for each trigger (numbers look back over digits). */
 function lookBack(trigger: string): number | 'number' {
@@ -786,6 +1336,67 @@ function lookBack(trigger: string): number | 'number' {
   if ('市区县旗'.includes(trigger) || trigger === '新区') return 2;
   if ('省州盟镇乡村屯'.includes(trigger) || trigger === '街道' || trigger.startsWith('自治')) return 3;
   return 4; // roads and communities
+}
+
+interface Trigger {
+  readonly word: string;
+  readonly back: number | 'number';
+}
+
+/** The farthest a name trigger looks back: its start is at most this many characters before it. */
+const MAX_LOOK_BACK = Math.max(
+  ...[...TRIGGER_WORDS, ...TRIGGER_CHARS].map(lookBack).filter((b): b is number => b !== 'number'),
+);
+
+/** Triggers by first character: words before single characters (街道 before 街), as a regex alternation would try them. */
+const TRIGGERS: CharTable<Trigger> = byFirstChar(
+  [...TRIGGER_WORDS, ...TRIGGER_CHARS].map((word) => ({ word, back: lookBack(word) })),
+  (x) => x.word,
+);
+
+for (const c of CUES_BY_FIRST.keys) CLASS[c] = CLASS[c]! | CUE_START;
+for (const c of TRIGGERS.keys) CLASS[c] = CLASS[c]! | TRIGGER_START;
+mark(CUE_SEPARATORS, CUE_SKIP);
+// Last, once the ASCII characters have all their classes: a full-width form has the classes of the
+// character it folds to (１ is a digit, ＃ a unit, ： a separator).
+for (let c = 0xff01; c <= 0xff5e; c++) CLASS[c] = CLASS[foldCode(c)]! | WIDE;
+CLASS[0x3000] = CLASS[foldCode(0x3000)]! | WIDE;
+
+function triggerAt(i: number): Trigger | undefined {
+  for (const tr of TRIGGERS.get(codeAt(i))) if (foldedAt(i, tr.word)) return tr;
+  return undefined;
+}
+
+/** Does a STOP_BIGRAMS word (住在, 位于 …) end at `k`? */
+function stopBigramEndsAt(t: string, k: number): boolean {
+  return (
+    k >= 2 &&
+    (classAt(k - 2) & BIGRAM_FIRST) !== 0 &&
+    (classAt(k - 1) & BIGRAM_SECOND) !== 0 &&
+    STOP_BIGRAMS.has(t.slice(k - 2, k))
+  );
+}
+
+/** Where the number before the unit at `j` starts (3号, 12-3栋, 第五栋), or `j`. */
+function startOfNumber(j: number): number {
+  let k = j;
+  for (;;) {
+    if (classAt(k - 1) & (DIGIT | LETTER | NUMERAL) || codeAt(k - 1) === HYPHEN) k--;
+    else break;
+  }
+  if (codeAt(k - 1) === DI) k--;
+  return k;
+}
+
+/**
+ * Where an address ending in the trigger at `j` may start: back over up to `back` name characters,
+ * or at the first known place name in that stretch (讨论北京市 → 北京市).
+ */
+function startBeforeName(t: string, j: number, back: number): number {
+  let k = j;
+  while (k > 0 && j - k < back && isNameChar(k - 1) && !stopBigramEndsAt(t, k)) k--;
+  for (let a = k; a < j; a++) if (classAt(a) & KNOWN_START && anyKnownAt(t, a)) return a;
+  return k;
 }
 
 /**
@@ -814,21 +1425,19 @@ export const ADDRESS_TRIGGERS: readonly string[] = [
   ]),
 ];
 
-/** The first element of the sorted array `xs` that is ≥ `k` (Infinity if none): binary search. */
-function firstAtOrAfter(xs: readonly number[], k: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < k) lo = mid + 1;
-    else hi = mid;
-  }
-  return xs[lo] ?? Number.POSITIVE_INFINITY;
-}
+/**
+ * Scratch marks "a start at this position" for `findAddresses`: position p is marked in a call when
+ * `startStamps[p]` holds that call's stamp. Reused across calls, so nothing is allocated or cleared.
+ */
+let startStamps = new Uint32Array(256);
 
-interface Start {
-  readonly pos: number;
-  readonly cue?: string;
+let lastStamp = 0;
+function nextStamp(): number {
+  if (++lastStamp === 0xffffffff) {
+    startStamps.fill(0);
+    lastStamp = 1;
+  }
+  return lastStamp;
 }
 
 /**
@@ -844,11 +1453,11 @@ interface Start {
  * `validate` score, plus 0.1 with a cue or `fieldIsAddress` (capped at 0.95).
  */
 export function findAddresses(text: string, options?: FindAddressesOptions): AddressSpan[] {
-  const t = foldWidth(text);
   if (options?.fieldIsAddress) {
-    const lead = t.length - t.trimStart().length;
-    const inner = t.trim().replace(/^["'“”]+|["'“”]+$/g, '');
-    const start = t.indexOf(inner, lead);
+    const f = fold(text);
+    const lead = f.length - f.trimStart().length;
+    const inner = f.trim().replace(/^["'“”]+|["'“”]+$/g, '');
+    const start = f.indexOf(inner, lead);
     const r = judge(normaliseAddress(inner));
     if (inner.length > 0 && r.valid) {
       return [
@@ -856,71 +1465,78 @@ export function findAddresses(text: string, options?: FindAddressesOptions): Add
       ];
     }
   }
-  const starts: Start[] = [];
-  const cueEnds = new Map<number, string>();
-  for (const m of t.matchAll(CUE_RE)) {
-    if (NOT_POSTAL_BEFORE.test(t.slice(Math.max(0, m.index - 10), m.index))) continue;
-    let p = m.index + m[0].length;
-    let verb = false;
-    for (let n = 0; n < 6 && p < t.length; n++) {
-      if (CUE_SEPARATORS.has(t[p]!)) p++;
-      else if (!verb && CUE_VERBS.has(t[p]!)) {
-        verb = true;
-        p++;
-      } else break;
+  // The text is read as folded (see `prepare`), without making the folded copy.
+  const t = text;
+  prepare(t);
+  const n = t.length;
+  const cls = positions;
+  const cand = candidates;
+  // The cue words (the address starts after the cue and its separators) and the triggers.
+  if (startStamps.length <= n) startStamps = new Uint32Array(2 * n + 2);
+  const isStart = startStamps;
+  const stamp = nextStamp();
+  let cueEnds: Map<number, string> | undefined; // cue by the start it gives
+  const nameTriggers: number[] = []; // position and look-back of each trigger after a name (区, 路 …)
+  let cueFrom = 0; // cues do not overlap: 家庭住址 is one cue, not also 住址
+  let triggerFrom = 0; // nor do triggers: 街道 is one, not 街 and 道
+  for (let c = 0; c < candidateCount; c++) {
+    const j = cand[c]!;
+    const f = cls[j]!;
+    if (f & CUE_START && j >= cueFrom) {
+      const len = cueLengthAt(t, j);
+      if (len > 0) {
+        cueFrom = j + len;
+        if (!notPostalBefore(t, j)) {
+          const p = afterCue(t, cueFrom);
+          cueEnds ??= new Map();
+          cueEnds.set(p, fold(t.slice(j, cueFrom)));
+          isStart[p] = stamp;
+        }
+      }
     }
-    cueEnds.set(p, m[0]);
-    starts.push({ pos: p, cue: m[0] });
-  }
-  const anchors: number[] = [];
-  for (let i = 0; i < t.length; i++) {
-    if (KNOWN.has(t[i]!) && knownAt(t, i).length > 0) {
-      anchors.push(i);
-      starts.push({ pos: i });
+    if (f & TRIGGER_START && j >= triggerFrom) {
+      const trigger = triggerAt(j);
+      if (trigger === undefined) continue;
+      triggerFrom = j + trigger.word.length;
+      if (trigger.back === 'number') {
+        const k = startOfNumber(j);
+        if (k < j) isStart[k] = stamp;
+      } else nameTriggers.push(j, trigger.back);
     }
   }
-  for (const m of t.matchAll(TRIGGER_RE)) {
-    const j = m.index;
-    const back = lookBack(m[0]);
-    let k = j;
-    if (back === 'number') {
-      while (
-        k > 0 &&
-        (isDigit(t.charCodeAt(k - 1)) ||
-          isLetter(t.charCodeAt(k - 1)) ||
-          CN_NUMERALS.has(t[k - 1]!) ||
-          t[k - 1] === '-')
-      )
-        k--;
-      if (k > 0 && t[k - 1] === '第') k--;
-    } else {
-      while (k > 0 && j - k < back && isNameChar(t, k - 1) && !STOP_BIGRAMS.has(t.slice(k - 2, k))) k--;
-      // A known place name inside the look-back window is the better start (讨论北京市 → 北京市).
-      const a = firstAtOrAfter(anchors, k);
-      if (a < j) k = a;
-    }
-    if (k < j) starts.push({ pos: k });
-  }
-  starts.sort((a, b) => a.pos - b.pos || (a.cue ? -1 : 1));
+  // Without a cue, only addresses with a fine-grained component are reported, and each of those is
+  // a number (see `prepare`).
+  if (cueEnds === undefined && !hasNumber) return [];
+
+  // Then the starts in order: after cues, at known place names, and a few characters before the
+  // triggers. A start inside the last address found is skipped, so place names and look-backs are
+  // only worked out outside addresses: a trigger is resolved when the scan reaches its earliest
+  // possible start, and dropped when it lies inside the last address found.
   const out: AddressSpan[] = [];
   let lastEnd = 0;
-  for (const s of starts) {
-    if (s.pos < lastEnd) continue;
-    const p = parseAt(t, s.pos);
-    if (p.comps.length === 0) continue;
-    let cue = s.cue;
-    if (cue === undefined) {
-      for (let d = 0; d <= 3 && cue === undefined; d++) cue = cueEnds.get(s.pos - d);
+  let next = 0; // the next unresolved trigger in nameTriggers
+  for (let pos = 0; pos <= n; pos++) {
+    while (next < nameTriggers.length && nameTriggers[next]! - MAX_LOOK_BACK <= pos) {
+      const j = nameTriggers[next]!;
+      const back = nameTriggers[next + 1]!;
+      next += 2;
+      if (j <= lastEnd) continue; // its start would lie inside the last address found
+      const k = startBeforeName(t, j, back);
+      if (k < j) isStart[k] = stamp;
     }
+    if (isStart[pos] !== stamp && !(cls[pos]! & KNOWN_START && anyKnownAt(t, pos))) continue;
+    const p = parseAt(t, pos);
+    if (p.comps.length === 0) continue;
+    let cue: string | undefined;
+    for (let d = 0; d <= 3 && cue === undefined && cueEnds; d++) cue = cueEnds.get(pos - d);
     const a = assess(p.comps);
     const accepted =
       cue !== undefined ? a.kinds >= 2 : (a.kinds >= 3 && a.fine) || (a.kinds >= 2 && a.roadNumber);
     if (!accepted) continue;
     const score = Math.min(0.95, Math.round((a.score + (cue !== undefined ? 0.1 : 0)) * 100) / 100);
-    out.push(
-      cue !== undefined ? { start: s.pos, end: p.end, score, cue } : { start: s.pos, end: p.end, score },
-    );
+    out.push(cue !== undefined ? { start: pos, end: p.end, score, cue } : { start: pos, end: p.end, score });
     lastEnd = p.end;
+    pos = lastEnd - 1; // a start inside the address just found is never tried
   }
   return out;
 }
