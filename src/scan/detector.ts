@@ -403,7 +403,8 @@ export class Detector {
       const field = this.fields.fieldAt(b, this.#lineStart, lineEnd, pos);
       if (field === undefined) continue;
       // A column named for the type, or containing one of its words (客户姓名, 紧急联系人, 注册地址).
-      const isName = this.#names && this.#fieldSays('CN_NAME', field);
+      const isName =
+        this.#names && (this.#fieldSays('CN_NAME', field) || NAME_COLUMN_CUES.some((c) => field.includes(c)));
       const isAddress = this.#addresses && this.#fieldSays('CN_ADDRESS', field);
       if (!isName && !isAddress) continue;
       const end = this.#cellEnd(pos, lineEnd);
@@ -1091,6 +1092,8 @@ const SENDER_BEFORE =
   /^([\u4e00-\u9fff][\u4e00-\u9fff·]{1,9})\s+\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}/;
 /** After `@`: a name ended by a space, punctuation or the line end. */
 const MENTION = /^([\u4e00-\u9fff][\u4e00-\u9fff·]{1,9})(?=[\s,，:：。!！?？)）]|$)/;
+/** Column headers that name a person without being a name field as such (法定代表人, 入住人). */
+const NAME_COLUMN_CUES = NAME_CUES_BEFORE.filter((c) => /^[\u4e00-\u9fff]{2,}$/.test(c) && c.endsWith('人'));
 /** Chat structure is strong evidence: this is added to the validator's score. */
 const CHAT_NAME_RAISE = 0.35;
 
