@@ -14,8 +14,9 @@
  * @module
  */
 
+import { check as C, FORMAT_OK, BAD_FORMAT as R_FORMAT } from './results.ts';
 import { dayNumber, foldWidth, isRealDate, todayInShanghai } from './text.ts';
-import type { Check, MaskOptions, PiType, ValidateOptions, Validation } from './types.ts';
+import type { MaskOptions, PiType, ValidateOptions, Validation } from './types.ts';
 
 const MIN_YEAR = 1900;
 const RE_SEPARATED = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$/;
@@ -41,14 +42,6 @@ function parse(value: string): Parsed | undefined {
   return undefined;
 }
 
-const C = (name: string, passed: boolean | undefined): Check => ({ name, passed });
-const FORMAT_OK = C('format', true);
-const R_FORMAT: Validation = Object.freeze({
-  valid: false,
-  score: 0,
-  reason: 'BAD_FORMAT',
-  checks: Object.freeze([C('format', false)]),
-});
 const R_DATE: Validation = Object.freeze({
   valid: false,
   score: 0,

@@ -20,21 +20,19 @@
 
 import { residentIdChecksumValid } from './cn-resident-id.ts';
 import { provinceName } from './regions.ts';
+import { check as C, FORMAT_OK, BAD_FORMAT as R_FORMAT } from './results.ts';
 import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, dayNumber, isRealDate, keepEnds, todayInShanghai } from './text.ts';
-import type { Check, MaskOptions, PiType, ValidateOptions, Validation } from './types.ts';
+import type { MaskOptions, PiType, ValidateOptions, Validation } from './types.ts';
 
 const RE_2023 = /^9\d{16}[\dX]$/;
 const RE_2017 = /^[A-Z]{3}\d{12}$/;
 const MIN_BIRTH_YEAR = 1890;
 
-const C = (name: string, passed: boolean | undefined): Check => ({ name, passed });
-const FORMAT_OK = C('format', true);
 const CHECKSUM_OK = C('checksum', true);
 const DATE_OK = C('date', true);
 const freeze = (v: Validation): Validation => Object.freeze({ ...v, checks: Object.freeze([...v.checks]) });
 
-const R_FORMAT = freeze({ valid: false, score: 0, reason: 'BAD_FORMAT', checks: [C('format', false)] });
 const R_CHECKSUM = freeze({
   valid: false,
   score: 0,

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { BAD_FORMAT as R_FORMAT } from './results.ts';
 import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
 import type { Check, MaskOptions, PiType, Validation } from './types.ts';
@@ -40,12 +41,6 @@ const FORMS: readonly { readonly re: RegExp; readonly kind: string; readonly sco
   { re: /^S\d{7,8}$/, kind: 'service', score: 0.3 },
 ];
 
-const R_FORMAT: Validation = Object.freeze({
-  valid: false,
-  score: 0,
-  reason: 'BAD_FORMAT',
-  checks: Object.freeze([{ name: 'format', passed: false }]),
-});
 const CHECKS = Object.freeze<Check[]>([
   { name: 'format', passed: true },
   { name: 'checksum', passed: undefined },

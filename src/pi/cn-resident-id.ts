@@ -16,6 +16,7 @@
  */
 
 import { provinceName, regionValidEver } from './regions.ts';
+import { check as C, FORMAT_OK, failure as fail, BAD_FORMAT as R_FORMAT } from './results.ts';
 import { DOCUMENT_CUES, DOCUMENT_FIELDS, THING_ID_CUES } from './shared-cues.ts';
 import { compact, dayNumber, isRealDate, keepEnds, todayInShanghai } from './text.ts';
 import type { Check, MaskOptions, PiType, ValidateOptions, Validation } from './types.ts';
@@ -115,16 +116,11 @@ export function residentIdSex(id: string): 'male' | 'female' | undefined {
 }
 
 // Precomputed outcomes: `validate` allocates nothing beyond its normalised string and region slice.
-const C = (name: string, passed: boolean | undefined): Check => ({ name, passed });
-const FORMAT_OK = C('format', true);
 const CHECKSUM_OK = C('checksum', true);
 const CHECKSUM_NA = C('checksum', undefined);
 const DATE_OK = C('date', true);
 const REGION_OK = C('region', true);
-const fail = (reason: string, checks: Check[], score = 0): Validation =>
-  Object.freeze({ valid: false, score, reason, checks: Object.freeze(checks) });
 
-const R_FORMAT = fail('BAD_FORMAT', [C('format', false)]);
 const R_CHECKSUM = fail('BAD_CHECKSUM', [FORMAT_OK, C('checksum', false)]);
 const R_DATE = fail('BAD_DATE', [FORMAT_OK, CHECKSUM_OK, C('date', false)]);
 const R_DATE_15 = fail('BAD_DATE', [FORMAT_OK, CHECKSUM_NA, C('date', false)]);

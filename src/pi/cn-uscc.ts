@@ -19,8 +19,9 @@
  */
 
 import { provinceName, regionValidEver } from './regions.ts';
+import { check as C, FORMAT_OK, failure as fail, BAD_FORMAT as R_FORMAT } from './results.ts';
 import { compact, keepEnds } from './text.ts';
-import type { Check, MaskOptions, PiType, Validation } from './types.ts';
+import type { MaskOptions, PiType, Validation } from './types.ts';
 
 /** The 31 symbols, in value order. */
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -107,13 +108,8 @@ export function gb11714CheckChar(first8: string): string | undefined {
   return r === 10 ? 'X' : r === 11 ? '0' : String(r);
 }
 
-const C = (name: string, passed: boolean | undefined): Check => ({ name, passed });
-const FORMAT_OK = C('format', true);
 const CHECKSUM_OK = C('checksum', true);
 const CATEGORY_OK = C('category', true);
-const fail = (reason: string, checks: Check[], score = 0): Validation =>
-  Object.freeze({ valid: false, score, reason, checks: Object.freeze(checks) });
-const R_FORMAT = fail('BAD_FORMAT', [C('format', false)]);
 const R_CATEGORY = fail('BAD_CATEGORY', [FORMAT_OK, C('category', false)]);
 const R_CHECKSUM = fail('BAD_CHECKSUM', [FORMAT_OK, CATEGORY_OK, C('checksum', false)]);
 const R_REGION = fail('BAD_REGION', [FORMAT_OK, CATEGORY_OK, CHECKSUM_OK, C('region', false)]);

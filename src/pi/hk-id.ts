@@ -13,9 +13,10 @@
  * @module
  */
 
+import { check as C, FORMAT_OK, BAD_FORMAT as R_FORMAT } from './results.ts';
 import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
-import type { Check, MaskOptions, PiType, Validation } from './types.ts';
+import type { MaskOptions, PiType, Validation } from './types.ts';
 
 const RE = /^[A-Z]{1,2}\d{6}[\dA]$/;
 const RE_PREFIX = /^[A-Z]{1,2}\d{6}$/;
@@ -47,14 +48,6 @@ function weightedSum(s: string, letters: number): number {
   return sum;
 }
 
-const C = (name: string, passed: boolean | undefined): Check => ({ name, passed });
-const FORMAT_OK = C('format', true);
-const R_FORMAT: Validation = Object.freeze({
-  valid: false,
-  score: 0,
-  reason: 'BAD_FORMAT',
-  checks: Object.freeze([C('format', false)]),
-});
 const R_CHECKSUM: Validation = Object.freeze({
   valid: false,
   score: 0,

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { BAD_FORMAT as R_FORMAT } from './results.ts';
 import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
 import type { Check, MaskOptions, PiType, Validation } from './types.ts';
@@ -18,12 +19,6 @@ import type { Check, MaskOptions, PiType, Validation } from './types.ts';
 const RE = /^[157]\d{7}$/;
 const RE_PARENS = /[()]/g;
 
-const R_FORMAT: Validation = Object.freeze({
-  valid: false,
-  score: 0,
-  reason: 'BAD_FORMAT',
-  checks: Object.freeze([{ name: 'format', passed: false }]),
-});
 const VALID: Validation = Object.freeze({
   valid: true,
   score: 0.35,

@@ -14,9 +14,10 @@
  * @module
  */
 
+import { check as C, FORMAT_OK, BAD_FORMAT as R_FORMAT } from './results.ts';
 import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
-import type { Check, MaskOptions, PiType, Validation } from './types.ts';
+import type { MaskOptions, PiType, Validation } from './types.ts';
 
 /** Two-digit value of each letter A..Z. */
 const LETTER_VALUES = [
@@ -42,14 +43,6 @@ export function twIdCheckDigit(prefix: string): string {
   return String((10 - partialSum(prefix)) % 10);
 }
 
-const C = (name: string, passed: boolean | undefined): Check => ({ name, passed });
-const FORMAT_OK = C('format', true);
-const R_FORMAT: Validation = Object.freeze({
-  valid: false,
-  score: 0,
-  reason: 'BAD_FORMAT',
-  checks: Object.freeze([C('format', false)]),
-});
 const R_CHECKSUM: Validation = Object.freeze({
   valid: false,
   score: 0,
