@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { address, addressLine, nonAddressPhrase } from '../../test/synth/names.ts';
 import { mulberry32 } from '../../test/synth/rng.ts';
 import { ADDRESS_TRIGGERS, addressComponents, cnAddress, findAddresses } from './cn-address.ts';
+import { foldWidth } from './text.ts';
 
 function found(text: string, options?: { fieldIsAddress?: boolean }): string[] {
   return findAddresses(text, options).map((s) => text.slice(s.start, s.end));
@@ -287,5 +288,67 @@ describe('findAddresses on generated lines', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+/** Full-width forms of some of the ASCII characters of `text` (what `foldWidth` undoes), chosen by `rng`. */
+function widen(text: string, rng: () => number): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if (c >= 0x21 && c <= 0x7e && rng() < 0.5) out += String.fromCharCode(c + 0xfee0);
+    else if (c === 0x20 && rng() < 0.5) out += '\u3000';
+    else out += ch;
+  }
+  return out;
+}
+
+describe('findAddresses: how the text is read', () => {
+  it('reads full-width forms as the ASCII characters they fold to', () => {
+    expect(findAddresses('地址：北京市朝阳区建国路８８号')).toEqual(
+      findAddresses('地址:北京市朝阳区建国路88号'),
+    );
+    expect(findAddresses('ＡＤＤＲ：杭州市西湖区文三路９０号')).toEqual(
+      findAddresses('ADDR:杭州市西湖区文三路90号'),
+    );
+    expect(findAddresses('ＡＤＤＲ：杭州市西湖区文三路９０号')[0]?.cue).toBe('ADDR');
+    expect(findAddresses('阳光小区３栋２单元５０１室')).toEqual(findAddresses('阳光小区3栋2单元501室'));
+  });
+
+  it('gives the same spans for a text and for its folded form', () => {
+    fc.assert(
+      fc.property(fc.integer(), (seed) => {
+        const rng = mulberry32(seed);
+        const text = widen(rng() < 0.7 ? addressLine(rng).text : nonAddressPhrase(rng), rng);
+        expect(findAddresses(text)).toEqual(findAddresses(foldWidth(text)));
+        expect(addressComponents(text)).toEqual(addressComponents(foldWidth(text)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the same answers whatever it was given before (its buffers are reused)', () => {
+    const rng = mulberry32(7);
+    const texts = [
+      '积石山保安族东乡族撒拉族自治县',
+      '积石',
+      '甘肃省临夏回族自治州积石山保安族东乡族撒拉族自治县吹麻滩镇',
+      '临夏',
+      `${'今天下午开会讨论新版本发布计划，'.repeat(40)}收货地址：北京市朝阳区建国路88号院3号楼2单元501室`,
+      '地址：shipping_address',
+      'shipping_addr',
+      ...Array.from({ length: 30 }, () => addressLine(rng).text),
+      ...Array.from({ length: 30 }, () => nonAddressPhrase(rng)),
+    ];
+    const run = (list: readonly string[]) =>
+      new Map(
+        list.map((t) => [
+          t,
+          JSON.stringify([findAddresses(t), addressComponents(t), cnAddress.validate(t), cnAddress.mask(t)]),
+        ]),
+      );
+    const forward = run(texts);
+    const backward = run([...texts].reverse());
+    for (const t of texts) expect(backward.get(t), t).toBe(forward.get(t));
   });
 });

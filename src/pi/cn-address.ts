@@ -146,21 +146,20 @@ interface Known {
   readonly short: boolean;
 }
 
-/** First characters of known place names, numbered from 1 (0: no known name starts with it). */
-const KNOWN_FIRST = new Uint16Array(0x10000);
-
-/** The known names that start with one character, grouped by their second character. */
-interface KnownGroup {
-  readonly seconds: number[];
-  /** Names starting with the first character and `seconds[k]`, longest first. */
-  readonly names: Known[][];
-}
-
 /**
- * Known place names by first character (`KNOWN_FIRST`) and then second character. Few names share
- * two characters, so a lookup is two array reads and a short list, with no hashing.
+ * Known place names by their first two characters, in an open-addressing hash table: slot `s`
+ * holds the two code units (`PAIR_A`, `PAIR_B`) and 1 + the index of their names in
+ * `KNOWN_LISTS` (0: an empty slot). Few names share two characters, so a lookup is a probe or two
+ * and a short list; the table is small enough to stay in cache, unlike a Map keyed by numbers.
  */
-const KNOWN: readonly KnownGroup[] = (() => {
+const PAIR_SLOTS = 1 << 12;
+const PAIR_A = new Uint16Array(PAIR_SLOTS);
+const PAIR_B = new Uint16Array(PAIR_SLOTS);
+const PAIR_LIST = new Uint16Array(PAIR_SLOTS);
+const pairSlot = (a: number, b: number): number => (a * 31 + b) & (PAIR_SLOTS - 1);
+
+/** The names under each pair of first characters, longest first. */
+const KNOWN_LISTS: readonly (readonly Known[])[] = (() => {
   const all: Known[] = [];
   for (const p of PROVINCES) {
     all.push(
@@ -184,47 +183,35 @@ const KNOWN: readonly KnownGroup[] = (() => {
     if (!list.some((x) => x.name === k.name && x.kind === k.kind)) list.push(k);
     byFirst.set(k.name[0]!, list);
   }
-  const groups: KnownGroup[] = [{ seconds: [], names: [] }];
+  // Sorted longest first by first character, then split by second character (order kept).
+  const lists: Known[][] = [];
   for (const list of byFirst.values()) {
-    list.sort((a, b) => b.name.length - a.name.length);
-    const group: KnownGroup = { seconds: [], names: [] };
+    list.sort((x, y) => y.name.length - x.name.length);
     for (const k of list) {
-      const at = group.seconds.indexOf(k.name.charCodeAt(1));
-      if (at >= 0) group.names[at]!.push(k);
-      else {
-        group.seconds.push(k.name.charCodeAt(1));
-        group.names.push([k]);
+      const a = k.name.charCodeAt(0);
+      const b = k.name.charCodeAt(1);
+      let s = pairSlot(a, b);
+      while (PAIR_LIST[s] !== 0 && !(PAIR_A[s] === a && PAIR_B[s] === b)) s = (s + 1) & (PAIR_SLOTS - 1);
+      if (PAIR_LIST[s] === 0) {
+        lists.push([]);
+        PAIR_A[s] = a;
+        PAIR_B[s] = b;
+        PAIR_LIST[s] = lists.length;
       }
+      lists[PAIR_LIST[s]! - 1]!.push(k);
     }
-    KNOWN_FIRST[list[0]!.name.charCodeAt(0)] = groups.length;
-    groups.push(group);
   }
-  return groups;
+  return lists;
 })();
-
-/**
- * A filter in front of `KNOWN`: bit `pairHash(a, b)` is set when a known name starts with the two
- * characters `ab`. Most pairs of characters in a text are not the start of a place name, and a
- * clear bit says so at once.
- */
-const KNOWN_PAIRS = new Uint32Array(0x10000 / 32);
-const pairHash = (a: number, b: number): number => (a * 31 + b) & 0xffff;
-for (const group of KNOWN) {
-  for (const names of group.names) {
-    const h = pairHash(names[0]!.name.charCodeAt(0), names[0]!.name.charCodeAt(1));
-    KNOWN_PAIRS[h >>> 5] = KNOWN_PAIRS[h >>> 5]! | (1 << (h & 31));
-  }
-}
 
 /** The known place names that may start at `i` (they share its first two characters). */
 function knownCandidates(t: string, i: number): readonly Known[] | undefined {
   if (i + 1 >= t.length) return undefined;
   const a = codeAt(i);
   const b = codeAt(i + 1);
-  const h = pairHash(a, b);
-  if ((KNOWN_PAIRS[h >>> 5]! & (1 << (h & 31))) === 0) return undefined;
-  const group = KNOWN[KNOWN_FIRST[a]!]!;
-  for (let k = 0; k < group.seconds.length; k++) if (group.seconds[k] === b) return group.names[k];
+  for (let s = pairSlot(a, b); PAIR_LIST[s] !== 0; s = (s + 1) & (PAIR_SLOTS - 1)) {
+    if (PAIR_A[s] === a && PAIR_B[s] === b) return KNOWN_LISTS[PAIR_LIST[s]! - 1];
+  }
   return undefined;
 }
 
@@ -406,37 +393,38 @@ const ADMIN_CHARS = '省市区县';
 // unit answers "is this a numeral, a particle, the start of a stop word …" with a bit test, instead
 // of a `Set<string>` lookup that first has to make a one-character string.
 const HAN = 1 << 0;
-const BAD_CHAR = 1 << 1; // BAD
-const STOP_START = 1 << 2; // first character of a STOP_WORDS word
-const NUMERAL = 1 << 3; // CN_NUMERALS
-const ADMIN_CHAR = 1 << 4; // ADMIN_CHARS
-const KNOWN_START = 1 << 5; // first character of a known place name
-const FINE_UNIT_START = 1 << 7; // first character of a unit of a fine component (号, 栋, 室 …)
-const NUM_UNIT_START = 1 << 8; // first character of any NUM_SUFFIXES unit
-const BIGRAM_FIRST = 1 << 9; // first character of a STOP_BIGRAMS word
-const BIGRAM_SECOND = 1 << 10; // second character of a STOP_BIGRAMS word
-const HAO_NEXT = 1 << 11; // HAO_NEXT_BAD
-const ROAD_NEXT = 1 << 12; // ROAD_NEXT_BAD
-const VILLAGE_NEXT = 1 << 13; // VILLAGE_NEXT_BAD
-const AREA_BEFORE_QU = 1 << 14; // 小社园校厂片街学商东西南北中 before a final 区: a community area
-const CUE_START = 1 << 15; // first character of an address cue, either case
-const CUE_SKIP = 1 << 16; // CUE_SEPARATORS
-const TRIGGER_START = 1 << 17; // first character of a trigger (区, 路, 号, 小区 …)
-const ADMIN_SUFFIX_START = 1 << 18; // first character of an ADMIN_SUFFIXES suffix
-const ROAD_SUFFIX_START = 1 << 19; // … of a ROAD_SUFFIXES suffix
-const VILLAGE_SUFFIX_START = 1 << 20; // … of a VILLAGE_SUFFIXES suffix
-const COMMUNITY_SUFFIX_START = 1 << 21; // … of a COMMUNITY_SUFFIXES suffix
+/** Can be part of a name (`isNameChar`): in the table for plain Han characters, set by `prepare` for the others. */
+const NAME = 1 << 1;
+const BAD_CHAR = 1 << 2; // BAD
+const STOP_START = 1 << 3; // first character of a STOP_WORDS word
+const NUMERAL = 1 << 4; // CN_NUMERALS
+const DIGIT = 1 << 5; // 0-9
+const LETTER = 1 << 6; // A-Z, a-z
+const SPACE_CHAR = 1 << 7; // white space, as `\s` matches it
+const WIDE = 1 << 8; // what `foldWidth` changes: full-width forms U+FF01–FF5E and U+3000
+const ADMIN_CHAR = 1 << 9; // ADMIN_CHARS
+const KNOWN_START = 1 << 10; // first character of a known place name
+const NUM_UNIT_START = 1 << 11; // first character of a NUM_SUFFIXES unit
+const FINE_UNIT_START = 1 << 12; // … of a unit of a fine component (号, 栋, 室 …)
+const ADMIN_SUFFIX_START = 1 << 13; // … of an ADMIN_SUFFIXES suffix
+const ROAD_SUFFIX_START = 1 << 14; // … of a ROAD_SUFFIXES suffix
+const VILLAGE_SUFFIX_START = 1 << 15; // … of a VILLAGE_SUFFIXES suffix
+const COMMUNITY_SUFFIX_START = 1 << 16; // … of a COMMUNITY_SUFFIXES suffix
+const CUE_START = 1 << 17; // … of an address cue, either case
+const TRIGGER_START = 1 << 18; // … of a trigger (区, 路, 号, 小区 …)
+const CUE_SKIP = 1 << 19; // CUE_SEPARATORS
+const BIGRAM_FIRST = 1 << 20; // first character of a STOP_BIGRAMS word
+const BIGRAM_SECOND = 1 << 21; // second character of a STOP_BIGRAMS word
+const HAO_NEXT = 1 << 22; // HAO_NEXT_BAD
+const ROAD_NEXT = 1 << 23; // ROAD_NEXT_BAD
+const VILLAGE_NEXT = 1 << 24; // VILLAGE_NEXT_BAD
+const AREA_BEFORE_QU = 1 << 25; // 小社园校厂片街学商东西南北中 before a final 区: a community area
 // Second-to-last characters of the words in the stop lists: a word can end at `e` only if the
 // character at `e - 2` has the bit, which spares most slices and Set lookups.
-const NOT_ADMIN_PENULT = 1 << 22; // NOT_ADMIN
-const NOT_ROAD_PENULT = 1 << 23; // NOT_ROAD_END
-const NOT_VILLAGE_PENULT = 1 << 24; // NOT_VILLAGE_END
-const NOT_COMMUNITY_PENULT = 1 << 25; // NOT_COMMUNITY_END
-const DIGIT = 1 << 26; // 0-9
-const LETTER = 1 << 27; // A-Z, a-z
-const WIDE = 1 << 28; // what `foldWidth` changes: full-width forms U+FF01–FF5E and U+3000
-/** Can be part of a name (`isNameChar`): in the table for plain Han characters, set by `prepare` for the others. */
-const NAME = 1 << 29;
+const NOT_ADMIN_PENULT = 1 << 26; // NOT_ADMIN
+const NOT_ROAD_PENULT = 1 << 27; // NOT_ROAD_END
+const NOT_VILLAGE_PENULT = 1 << 28; // NOT_VILLAGE_END
+const NOT_COMMUNITY_PENULT = 1 << 29; // NOT_COMMUNITY_END
 /** The characters `prepare` notes something about; the others it only copies. */
 const PREPARE_FLAGS = BAD_CHAR | STOP_START | DIGIT | FINE_UNIT_START | CUE_START | TRIGGER_START;
 
@@ -456,6 +444,12 @@ const firstChars = (words: readonly string[]) => words.map((w) => w[0]!);
 for (let c = 0x4e00; c <= 0x9fff; c++) CLASS[c] = CLASS[c]! | HAN;
 for (let c = 0x3400; c <= 0x4dbf; c++) CLASS[c] = CLASS[c]! | HAN;
 mark('0123456789', DIGIT);
+for (const c of [
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
+]) {
+  CLASS[c] = CLASS[c]! | SPACE_CHAR;
+}
+for (let c = 0x2000; c <= 0x200a; c++) CLASS[c] = CLASS[c]! | SPACE_CHAR;
 mark('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', LETTER);
 mark(BAD, BAD_CHAR);
 mark(firstChars(STOP_WORDS), STOP_START);
@@ -466,7 +460,10 @@ for (let c = 0; c < 0x10000; c++) {
 }
 mark(CN_NUMERALS, NUMERAL);
 mark(ADMIN_CHARS, ADMIN_CHAR);
-for (let c = 0; c < 0x10000; c++) if (KNOWN_FIRST[c] !== 0) CLASS[c] = CLASS[c]! | KNOWN_START;
+mark(
+  KNOWN_LISTS.map((list) => list[0]!.name[0]!),
+  KNOWN_START,
+);
 mark(firstChars(NUM_SUFFIXES.filter(([, kind]) => FINE.has(kind)).map(([unit]) => unit)), FINE_UNIT_START);
 mark(firstChars(NUM_SUFFIXES.map(([unit]) => unit)), NUM_UNIT_START);
 mark(firstChars([...STOP_BIGRAMS]), BIGRAM_FIRST);
@@ -488,7 +485,15 @@ markPenultimate(NOT_VILLAGE_END, NOT_VILLAGE_PENULT);
 markPenultimate(NOT_COMMUNITY_END, NOT_COMMUNITY_PENULT);
 
 const code = (ch: string): number => ch.charCodeAt(0);
-const NONE: readonly never[] = [];
+const ZHU = code('住');
+const ZHAI = code('宅');
+const QU = code('区');
+const DI = code('第');
+const LETTER_F = code('F');
+const HYPHEN = code('-');
+const SPACE = code(' ');
+const ZHONG = code('中');
+const COUNTRY = ['中华人民共和国', '中国'];
 
 /**
  * Slots of the characters that key the small tables of the parser (first characters of suffixes,
@@ -499,7 +504,7 @@ let keySlots = 0;
 
 /** Entries by their first character, in table order. */
 class CharTable<T> {
-  readonly #lists: (readonly T[])[] = new Array<readonly T[]>(256).fill(NONE);
+  readonly #lists: (T[] | undefined)[] = new Array<T[] | undefined>(256).fill(undefined);
   /** The characters (code units) that have entries. */
   readonly keys: number[] = [];
 
@@ -509,27 +514,19 @@ class CharTable<T> {
       KEY_SLOT[c] = ++keySlots;
     }
     const slot = KEY_SLOT[c]!;
-    if (this.#lists[slot] === NONE) {
-      this.#lists[slot] = [];
+    let list = this.#lists[slot];
+    if (list === undefined) {
+      list = this.#lists[slot] = [];
       this.keys.push(c);
     }
-    (this.#lists[slot] as T[]).push(entry);
+    list.push(entry);
   }
 
-  /** The entries under code unit `c` (0 ≤ c < 0x10000), none if it keys nothing. */
-  get(c: number): readonly T[] {
-    return this.#lists[KEY_SLOT[c]!]!;
+  /** The entries under code unit `c` (0 ≤ c < 0x10000), undefined if it keys nothing. */
+  get(c: number): readonly T[] | undefined {
+    return this.#lists[KEY_SLOT[c]!];
   }
 }
-const ZHU = code('住');
-const ZHAI = code('宅');
-const QU = code('区');
-const DI = code('第');
-const LETTER_F = code('F');
-const HYPHEN = code('-');
-const SPACE = code(' ');
-const ZHONG = code('中');
-const COUNTRY = ['中华人民共和国', '中国'];
 
 /**
  * `foldWidth(text)`, without its regex scan when there is nothing to fold: the table lookup is
@@ -542,26 +539,35 @@ function fold(text: string): string {
 
 // --- the text being parsed ---------------------------------------------------------------------
 
-// The class bits of each position of the text being parsed, with NAME where `isNameChar` holds.
-// The parser looks at each character many times (from every start, for every candidate length);
-// a typed-array read is much cheaper than `charCodeAt`, the class table and the stop-word checks
-// each time. Filled by `prepare` and reused while the text stays the same.
+// The parser looks at each character many times (from every start, for every candidate length):
+// `prepare` works out, once per text, each position's class bits (with NAME where `isNameChar`
+// holds) and folded code unit into typed arrays, reused while the text stays the same. Reading
+// those is much cheaper than `charCodeAt`, the class table and the stop-word checks each time.
 //
 // The parser reads text as `foldWidth` would make it (a full-width form has the classes of the
 // character it folds to, `codeAt` folds, and words with ASCII in them are compared by `foldedAt`),
 // but without building the folded copy: on Han text with full-width punctuation that copy costs
 // more than the whole search.
-let positions = new Uint32Array(256);
-/** The folded code units of the prepared text (reading them here spares `charCodeAt` and folding). */
-let codes = new Uint16Array(256);
-let prepared: string | undefined;
-/** Scratch list for `prepare`: the positions whose NAME bit needs a closer look. */
-let special = new Int32Array(256);
-/** Where cue words or triggers may start in the prepared text (the first `candidateCount`). */
-let candidates = new Int32Array(256);
-let candidateCount = 0;
-/** Does the prepared text hold a number (see `prepare`)? */
-let hasNumber = false;
+
+/**
+ * The prepared text. One constant object rather than module variables: V8 reads a field of it
+ * more cheaply than a reassignable module binding, and these arrays are read very often.
+ */
+const buf = {
+  /** The text `prepare` last worked on. */
+  text: undefined as string | undefined,
+  /** Class bits by position (`CLASS`, plus NAME). */
+  classes: new Uint32Array(256),
+  /** Code units by position, folded. */
+  codes: new Uint16Array(256),
+  /** Scratch: the positions whose NAME bit needs a closer look. */
+  special: new Int32Array(256),
+  /** Where cue words or triggers may start (the first `candidateCount`). */
+  candidates: new Int32Array(256),
+  candidateCount: 0,
+  /** Does the text hold a number (see `prepare`)? */
+  hasNumber: false,
+};
 
 /**
  * Positions read past the end of the text: the parser looks at most a few characters ahead, and
@@ -569,22 +575,20 @@ let hasNumber = false;
  */
 const PAD = 8;
 
-/** Fill `positions` and `codes` for `t`; every parser entry point calls it before reading them. */
+/** Fill `buf` for `t`; every parser entry point calls it before reading it. */
 function prepare(t: string): void {
-  if (t === prepared) return;
+  if (t === buf.text) return;
   const n = t.length;
-  if (positions.length < n + PAD) {
-    positions = new Uint32Array(2 * n + PAD);
-    codes = new Uint16Array(2 * n + PAD);
+  if (buf.classes.length < n + PAD) {
+    buf.classes = new Uint32Array(2 * n + PAD);
+    buf.codes = new Uint16Array(2 * n + PAD);
+    buf.special = new Int32Array(2 * n);
+    buf.candidates = new Int32Array(2 * n);
   }
-  if (special.length < n) {
-    special = new Int32Array(2 * n);
-    candidates = new Int32Array(2 * n);
-  }
-  const pos = positions;
-  const cs = codes;
-  const sp = special;
-  const cd = candidates;
+  const pos = buf.classes;
+  const cs = buf.codes;
+  const sp = buf.special;
+  const cd = buf.candidates;
   // No calls in this loop, so that V8 keeps the arrays in registers. Besides the classes, it notes
   // what `findAddresses` asks first: where cue words and triggers may start, and whether there is
   // a number at all.
@@ -603,8 +607,8 @@ function prepare(t: string): void {
     // digits, or a letter or Chinese numeral right before a unit (A座, 十八号楼).
     if (f & DIGIT || (f & FINE_UNIT_START && i > 0 && pos[i - 1]! & (LETTER | NUMERAL))) numbered = true;
   }
-  candidateCount = cands;
-  hasNumber = numbered;
+  buf.candidateCount = cands;
+  buf.hasNumber = numbered;
   for (let i = n; i < n + PAD; i++) {
     pos[i] = 0;
     cs[i] = 0;
@@ -614,12 +618,12 @@ function prepare(t: string): void {
     const i = sp[k]!;
     if (nameCharAt(t, i, pos[i]!)) pos[i] = pos[i]! | NAME;
   }
-  prepared = t;
+  buf.text = t;
 }
 
 /** The class bits of position `i` of the prepared text; 0 before it and in the padding after it. */
 function classAt(i: number): number {
-  return i >= 0 ? positions[i]! : 0;
+  return i >= 0 ? buf.classes[i]! : 0;
 }
 
 /** The code unit a full-width form folds to (`foldWidth`): ＡＢＣ１２３ → ABC123, U+3000 → space. */
@@ -629,13 +633,22 @@ function foldCode(c: number): number {
 
 /** The code unit at `i` of the prepared text after `foldWidth`; -1 before it, 0 in the padding after it. */
 function codeAt(i: number): number {
-  return i >= 0 ? codes[i]! : -1;
+  return i >= 0 ? buf.codes[i]! : -1;
 }
 
 /** Does `word` occur at `i` of the prepared text, comparing folded code units (＃楼 is #楼)? */
-function foldedAt(i: number, word: string): boolean {
-  for (let k = 0; k < word.length; k++) if (codeAt(i + k) !== word.charCodeAt(k)) return false;
+function foldedAt(i: number, word: string, from = 0): boolean {
+  for (let k = from; k < word.length; k++) if (codeAt(i + k) !== word.charCodeAt(k)) return false;
   return true;
+}
+
+/**
+ * Does `word`, whose first `from` characters are known to match, occur at `i` of `t` (the prepared
+ * text)? For the words of the tables keyed by their first characters. (Folded code units equal the
+ * text's for Han words.)
+ */
+function restAt(t: string, i: number, word: string, from: number): boolean {
+  return i + word.length <= t.length && foldedAt(i, word, from);
 }
 
 /** The class bits of the characters at `from..to` (inclusive) of the prepared text, or-ed together. */
@@ -686,7 +699,7 @@ function isNameChar(i: number): boolean {
 function nameRun(t: string, i: number, max: number, inner = false): number {
   let n = 0;
   while (n < max && i + n < t.length) {
-    const f = positions[i + n]!;
+    const f = buf.classes[i + n]!;
     if (inner && f & ADMIN_CHAR) break;
     // 幸福家园十八号楼: a Chinese-numeral house or building number ends the name.
     if (inner && n > 0 && f & NUMERAL && numberAt(i + n, undefined)) break;
@@ -788,13 +801,35 @@ const NUM_UNITS: CharTable<NumUnit> = byFirstChar(
   (x) => x.unit,
 );
 
+/**
+ * The last answer of `numberAt`. A suffix that needs a number after it (阳光花园 → 3栋) asks for
+ * that number, and the next component read is that same number, asked for with the same kind.
+ */
+const lastNumber = {
+  text: undefined as string | undefined,
+  at: -1,
+  prev: undefined as AddressComponentKind | undefined,
+  found: undefined as AddressComponent | undefined,
+};
+
 /** A numbered component at `i` (88号, 3号楼, 2单元, 501室), or undefined. */
 function numberAt(i: number, prev: AddressComponentKind | undefined): AddressComponent | undefined {
+  if (i === lastNumber.at && prev === lastNumber.prev && buf.text === lastNumber.text)
+    return lastNumber.found;
+  const found = readNumber(i, prev);
+  lastNumber.text = buf.text;
+  lastNumber.at = i;
+  lastNumber.prev = prev;
+  lastNumber.found = found;
+  return found;
+}
+
+function readNumber(i: number, prev: AddressComponentKind | undefined): AddressComponent | undefined {
   const e = numberEnd(i);
   if (e === i) return undefined;
   if (classAt(e) & NUM_UNIT_START) {
     const next = codeAt(e + 1);
-    const units = NUM_UNITS.get(codeAt(e));
+    const units = NUM_UNITS.get(codeAt(e))!;
     for (let k = 0; k < units.length; k++) {
       const u = units[k]!;
       // The first character matched; the second rejects most of the others quickly.
@@ -835,14 +870,16 @@ function byFirstChar<T>(list: readonly T[], key: (x: T) => string): CharTable<T>
 /** Does a known place name start at `i`? */
 function anyKnownAt(t: string, i: number): boolean {
   const list = knownCandidates(t, i);
-  if (list) for (const k of list) if (t.startsWith(k.name, i)) return true;
+  for (let k = 0; list !== undefined && k < list.length; k++) if (restAt(t, i, list[k]!.name, 2)) return true;
   return false;
 }
 
 /** Does a known place name finer than `level` start at `i`? */
 function finerKnownAt(t: string, i: number, level: number): boolean {
   const list = knownCandidates(t, i);
-  if (list) for (const k of list) if (k.level > level && t.startsWith(k.name, i)) return true;
+  for (let k = 0; list !== undefined && k < list.length; k++) {
+    if (list[k]!.level > level && restAt(t, i, list[k]!.name, 2)) return true;
+  }
   return false;
 }
 
@@ -861,8 +898,10 @@ function genericAdminAt(t: string, i: number, st: State): AddressComponent | und
   let best: { level: number; comp: AddressComponent } | undefined;
   for (let L = run; L >= 1; L--) {
     if ((classAt(i + L) & ADMIN_SUFFIX_START) === 0) continue;
-    for (const s of ADMIN_SUFFIXES_BY_FIRST.get(codeAt(i + L))) {
-      if (L < s.min || L > s.max || !t.startsWith(s.suffix, i + L)) continue;
+    const suffixes = ADMIN_SUFFIXES_BY_FIRST.get(codeAt(i + L))!;
+    for (let k = 0; k < suffixes.length; k++) {
+      const s = suffixes[k]!;
+      if (L < s.min || L > s.max || !restAt(t, i + L, s.suffix, 1)) continue;
       const kind: AdminKind =
         s.kind === 'city-or-district' ? (st.adminLevel < 2 ? 'city' : 'district') : s.kind;
       const level = levelOf(kind);
@@ -941,10 +980,12 @@ function suffixedAt(
   const kind = rule.kind;
   for (let L = run; L >= 0; L--) {
     if ((classAt(i + L) & rule.start) === 0) continue;
-    for (const s of rule.suffixes.get(codeAt(i + L))) {
+    const suffixes = rule.suffixes.get(codeAt(i + L))!;
+    for (let k = 0; k < suffixes.length; k++) {
+      const s = suffixes[k]!;
       const min =
         L === 0 && kind === 'community' && (st.prev === 'road' || st.prev === 'village') ? 0 : s.min;
-      if (L < min || L > s.max || !t.startsWith(s.suffix, i + L)) continue;
+      if (L < min || L > s.max || !restAt(t, i + L, s.suffix, 1)) continue;
       const end = i + L + s.suffix.length;
       if ((rule.notWordLengths >> (end - i)) & 1 && rule.notWords.has(t.slice(i, end))) continue;
       if (classAt(end - 2) & rule.notEndsPenult && endsWithAny(t, i, end, rule.notEnds)) continue;
@@ -958,9 +999,13 @@ function suffixedAt(
 }
 
 function componentAt(t: string, i: number, st: State): AddressComponent | undefined {
-  if (!st.fine) {
-    for (const k of knownCandidates(t, i) ?? NONE) {
-      if (!t.startsWith(k.name, i)) continue;
+  // Administrative components must be finer than the last one: none is finer than a town, no known
+  // name (province, city, district) finer than a district.
+  if (!st.fine && st.adminLevel < 4) {
+    const known = st.adminLevel < 3 ? knownCandidates(t, i) : undefined;
+    for (let n = 0; known !== undefined && n < known.length; n++) {
+      const k = known[n]!;
+      if (!restAt(t, i, k.name, 2)) continue;
       const level = k.level;
       if (level <= st.adminLevel) continue;
       const end = i + k.name.length;
@@ -1004,6 +1049,8 @@ function unsuffixedCommunityAt(i: number, run: number, st: State): AddressCompon
 interface Parse {
   readonly comps: readonly AddressComponent[];
   readonly end: number;
+  /** The kinds of the components, one bit each (`kindBit`). */
+  readonly kinds: number;
 }
 
 /** Parse components from `start`; stops at the first thing that is not a component. */
@@ -1022,18 +1069,20 @@ function parseAt(t: string, start: number): Parse {
     }
   }
   let end = start;
+  let kinds = 0;
   while (i < t.length) {
     const j = codeAt(i) === SPACE && comps.length > 0 ? i + 1 : i;
     const c = componentAt(t, j, st);
     if (!c) break;
     comps.push(c);
+    kinds |= kindBit(c.kind);
     const level = levelOf(c.kind);
     if (level > 0) st.adminLevel = level;
     else st.fine = true;
     st.prev = c.kind;
     i = end = c.end;
   }
-  return { comps, end: comps.length > 0 ? end : start };
+  return { comps, end: comps.length > 0 ? end : start, kinds };
 }
 
 interface Assessment {
@@ -1075,9 +1124,8 @@ function kindBit(k: AddressComponentKind): number {
 const FINE_BITS = [...FINE].reduce((bits, k) => bits | kindBit(k), 0);
 const ROAD_NUMBER_BITS = kindBit('road') | kindBit('number');
 
-function assess(comps: readonly AddressComponent[]): Assessment {
-  let bits = 0;
-  for (const c of comps) bits |= kindBit(c.kind);
+/** How good an address the components of kinds `bits` (`kindBit`) make. */
+function assess(bits: number): Assessment {
   let kinds = 0;
   for (let b = bits; b !== 0; b &= b - 1) kinds++;
   const fine = (bits & FINE_BITS) !== 0;
@@ -1089,7 +1137,31 @@ function assess(comps: readonly AddressComponent[]): Assessment {
 }
 
 function normaliseAddress(value: string): string {
-  return fold(value).trim().replace(/\s+/g, ' ');
+  const v = fold(value).trim();
+  // Runs of white space become one space; most values have none, or single spaces only.
+  for (let i = 0; i < v.length; i++) {
+    if ((CLASS[v.charCodeAt(i)]! & SPACE_CHAR) === 0) continue;
+    const alone =
+      v.charCodeAt(i) === SPACE && (i + 1 === v.length || (CLASS[v.charCodeAt(i + 1)]! & SPACE_CHAR) === 0);
+    if (!alone) return v.replace(/\s+/g, ' ');
+  }
+  return v;
+}
+
+/** The number of code points in `s[0, end)`, as `Array.from` would count them. */
+function codePoints(s: string, end = s.length): number {
+  let n = end;
+  for (let i = 0; i + 1 < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 interface Verdict {
@@ -1104,7 +1176,7 @@ function judge(v: string): Verdict {
   if (v.length === 0)
     return { valid: false, score: 0, checks: [{ name: 'format', passed: false }], reason: 'EMPTY' };
   const p = parseAt(v, 0);
-  const a = assess(p.comps);
+  const a = assess(p.kinds);
   const coverage = p.end / v.length;
   const checks: Check[] = [
     { name: 'format', passed: p.comps.length > 0 },
@@ -1205,16 +1277,16 @@ export const cnAddress: PiType = {
     if (options?.keepStart !== undefined || options?.keepEnd !== undefined) {
       return keepEnds(value, options.keepStart ?? 0, options.keepEnd ?? 0, ch);
     }
-    const t = fold(value);
-    const lead = t.length - t.trimStart().length;
+    // The parser reads the value as folded (see `prepare`): no folded copy needed.
+    const lead = value.length - value.trimStart().length;
     let keep = -1;
-    for (const c of parseAt(t, lead).comps) {
+    for (const c of parseAt(value, lead).comps) {
       if (!isAdmin(c.kind)) break;
       if (c.kind === 'district') keep = c.end;
     }
-    const n = Array.from(value).length;
+    const n = codePoints(value);
     if (keep > 0) {
-      const k = Array.from(value.slice(0, keep)).length;
+      const k = codePoints(value, keep);
       if (k < n) return hide(value, k, n, ch);
     }
     return hide(value, n - 8, n, ch);
@@ -1254,7 +1326,10 @@ function asciiAt(i: number, w: string): boolean {
 
 /** Length of the cue word at `i`, or 0. ASCII cues match in any case, as whole words (not `ipaddress2`). */
 function cueLengthAt(t: string, i: number): number {
-  for (const cue of CUES_BY_FIRST.get(codeAt(i))) {
+  const cues = CUES_BY_FIRST.get(codeAt(i))!;
+  for (let k = 0; k < cues.length; k++) {
+    const cue = cues[k]!;
+    if (i + cue.length > t.length) continue;
     if (isLetter(cue.charCodeAt(0))) {
       const before = codeAt(i - 1);
       if (isLetter(before) || isDigit(before) || isLetter(codeAt(i + cue.length))) continue;
@@ -1363,7 +1438,8 @@ for (let c = 0xff01; c <= 0xff5e; c++) CLASS[c] = CLASS[foldCode(c)]! | WIDE;
 CLASS[0x3000] = CLASS[foldCode(0x3000)]! | WIDE;
 
 function triggerAt(i: number): Trigger | undefined {
-  for (const tr of TRIGGERS.get(codeAt(i))) if (foldedAt(i, tr.word)) return tr;
+  const triggers = TRIGGERS.get(codeAt(i))!;
+  for (let k = 0; k < triggers.length; k++) if (foldedAt(i, triggers[k]!.word)) return triggers[k];
   return undefined;
 }
 
@@ -1427,17 +1503,16 @@ export const ADDRESS_TRIGGERS: readonly string[] = [
 
 /**
  * Scratch marks "a start at this position" for `findAddresses`: position p is marked in a call when
- * `startStamps[p]` holds that call's stamp. Reused across calls, so nothing is allocated or cleared.
+ * `stamps.marks[p]` holds that call's stamp. Reused across calls, so nothing is allocated or cleared.
  */
-let startStamps = new Uint32Array(256);
+const stamps = { marks: new Uint32Array(256), last: 0 };
 
-let lastStamp = 0;
 function nextStamp(): number {
-  if (++lastStamp === 0xffffffff) {
-    startStamps.fill(0);
-    lastStamp = 1;
+  if (++stamps.last === 0xffffffff) {
+    stamps.marks.fill(0);
+    stamps.last = 1;
   }
-  return lastStamp;
+  return stamps.last;
 }
 
 /**
@@ -1469,17 +1544,17 @@ export function findAddresses(text: string, options?: FindAddressesOptions): Add
   const t = text;
   prepare(t);
   const n = t.length;
-  const cls = positions;
-  const cand = candidates;
+  const cls = buf.classes;
+  const cand = buf.candidates;
   // The cue words (the address starts after the cue and its separators) and the triggers.
-  if (startStamps.length <= n) startStamps = new Uint32Array(2 * n + 2);
-  const isStart = startStamps;
+  if (stamps.marks.length <= n) stamps.marks = new Uint32Array(2 * n + 2);
+  const isStart = stamps.marks;
   const stamp = nextStamp();
   let cueEnds: Map<number, string> | undefined; // cue by the start it gives
   const nameTriggers: number[] = []; // position and look-back of each trigger after a name (区, 路 …)
   let cueFrom = 0; // cues do not overlap: 家庭住址 is one cue, not also 住址
   let triggerFrom = 0; // nor do triggers: 街道 is one, not 街 and 道
-  for (let c = 0; c < candidateCount; c++) {
+  for (let c = 0; c < buf.candidateCount; c++) {
     const j = cand[c]!;
     const f = cls[j]!;
     if (f & CUE_START && j >= cueFrom) {
@@ -1506,7 +1581,7 @@ export function findAddresses(text: string, options?: FindAddressesOptions): Add
   }
   // Without a cue, only addresses with a fine-grained component are reported, and each of those is
   // a number (see `prepare`).
-  if (cueEnds === undefined && !hasNumber) return [];
+  if (cueEnds === undefined && !buf.hasNumber) return [];
 
   // Then the starts in order: after cues, at known place names, and a few characters before the
   // triggers. A start inside the last address found is skipped, so place names and look-backs are
@@ -1529,7 +1604,7 @@ export function findAddresses(text: string, options?: FindAddressesOptions): Add
     if (p.comps.length === 0) continue;
     let cue: string | undefined;
     for (let d = 0; d <= 3 && cue === undefined && cueEnds; d++) cue = cueEnds.get(pos - d);
-    const a = assess(p.comps);
+    const a = assess(p.kinds);
     const accepted =
       cue !== undefined ? a.kinds >= 2 : (a.kinds >= 3 && a.fine) || (a.kinds >= 2 && a.roadNumber);
     if (!accepted) continue;

@@ -11,6 +11,7 @@ import {
   surnameLength,
 } from './cn-name.ts';
 import { COMPOUND_SURNAMES, SINGLE_SURNAMES, TIER1_SURNAMES } from './data/surnames.ts';
+import { foldWidth } from './text.ts';
 
 /** The substrings `findNames` reports for `text`. */
 function found(text: string, options?: { fieldIsName?: boolean }): string[] {
@@ -301,5 +302,50 @@ describe('findNames on generated lines', () => {
   it('exports its cue lists', () => {
     expect(NAME_CUES_BEFORE).toContain('收件人');
     expect(NAME_CUES_AFTER).toContain('先生');
+  });
+});
+
+describe('findNames: how the text is read', () => {
+  /** Full-width forms of some of the ASCII characters of `text` (what `foldWidth` undoes). */
+  function widen(text: string, rng: () => number): string {
+    let out = '';
+    for (const ch of text) {
+      const c = ch.charCodeAt(0);
+      if (c >= 0x21 && c <= 0x7e && rng() < 0.5) out += String.fromCharCode(c + 0xfee0);
+      else if (c === 0x20 && rng() < 0.5) out += '\u3000';
+      else out += ch;
+    }
+    return out;
+  }
+
+  it('reads full-width forms as the ASCII characters they fold to', () => {
+    expect(findNames('ｎａｍｅ：张伟')).toEqual([{ start: 5, end: 7, score: 0.85, cue: 'name' }]);
+    expect(findNames('“ＮＡＭＥ”＝“李娜”')).toEqual(findNames('“NAME”=“李娜”'));
+    expect(findNames('入住人：买买提．艾力')).toEqual(findNames('入住人:买买提.艾力'));
+  });
+
+  it('gives the same spans for a text and for its folded form', () => {
+    fc.assert(
+      fc.property(fc.integer(), (seed) => {
+        const rng = mulberry32(seed);
+        const text = widen(rng() < 0.7 ? nameLine(rng).text : nonNameLine(rng), rng);
+        expect(findNames(text)).toEqual(findNames(foldWidth(text)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the same answers whatever it was given before', () => {
+    const rng = mulberry32(11);
+    const texts = [
+      `${'会议纪要，'.repeat(80)}收件人：王秀英`,
+      '收件人：张',
+      '我叫𠀀伟，你好',
+      ...Array.from({ length: 40 }, () => nameLine(rng).text),
+    ];
+    const run = (list: readonly string[]) => new Map(list.map((t) => [t, JSON.stringify(findNames(t))]));
+    const forward = run(texts);
+    const backward = run([...texts].reverse());
+    for (const t of texts) expect(backward.get(t), t).toBe(forward.get(t));
   });
 });

@@ -181,7 +181,7 @@ const PLACE_WORDS: ReadonlySet<string> = new Set([
 // Hot paths test single characters. One table indexed by UTF-16 code unit answers "is this a
 // given-name character, a separator, the start of a cue …" with a bit test, instead of a
 // `Set<string>` lookup that first has to make a one-character string. Sets that could hold astral
-// characters are still asked for those (see `hasChar`).
+// characters are still asked for those (see `hasCharAt`).
 const HAN = 1 << 0; // a BMP Han character (isHanCode)
 const GIVEN = 1 << 1; // GIVEN_NAME_CHARS
 const NON_GIVEN = 1 << 2; // NON_GIVEN_CHARS
@@ -209,15 +209,14 @@ function mark(chars: Iterable<string>, bit: number): void {
 for (let c = 0x4e00; c <= 0x9fff; c++) CHAR[c] = CHAR[c]! | HAN;
 for (let c = 0x3400; c <= 0x4dbf; c++) CHAR[c] = CHAR[c]! | HAN;
 for (let c = 0xf900; c <= 0xfaff; c++) CHAR[c] = CHAR[c]! | HAN;
-for (let c = 0xff01; c <= 0xff5e; c++) CHAR[c] = CHAR[c]! | WIDE | NORMALISED;
-// White space as `\s` matches it, and the dots: the characters `normaliseName` replaces.
+// White space as `\s` matches it, and the dots: with the full-width forms (marked last, below), the
+// characters `normaliseName` replaces.
 for (const c of [
   0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
 ]) {
   CHAR[c] = CHAR[c]! | NORMALISED;
 }
 for (let c = 0x2000; c <= 0x200a; c++) CHAR[c] = CHAR[c]! | NORMALISED;
-CHAR[0x3000] = CHAR[0x3000]! | WIDE;
 mark(DOTS, DOT | NORMALISED);
 mark(GIVEN_NAME_CHARS, GIVEN);
 mark(NON_GIVEN_CHARS, NON_GIVEN);
@@ -240,6 +239,24 @@ function cpWidth(v: string, i: number): 1 | 2 {
   if (c < 0xd800 || c > 0xdbff || i + 1 >= v.length) return 1;
   const d = v.charCodeAt(i + 1);
   return d >= 0xdc00 && d <= 0xdfff ? 2 : 1;
+}
+
+/**
+ * A filter in front of the stop lists: bit `pairHash(a, b)` is set for the first two code units of
+ * every word in NON_NAME_WORDS and PLACE_WORDS, so a clear bit spares hashing the candidate.
+ */
+const STOP_PAIRS = new Uint32Array(0x10000 / 32);
+const pairHash = (a: number, b: number): number => (a * 31 + b) & 0xffff;
+for (const w of [...NON_NAME_WORDS, ...PLACE_WORDS]) {
+  if (w.length < 2) continue; // a candidate has two characters at least
+  const h = pairHash(w.charCodeAt(0), w.charCodeAt(1));
+  STOP_PAIRS[h >>> 5] = STOP_PAIRS[h >>> 5]! | (1 << (h & 31));
+}
+
+/** May `v` (two characters or more) be, or start with, a word of the stop lists? */
+function stopPairAt(v: string): boolean {
+  const h = pairHash(v.charCodeAt(0), v.charCodeAt(1));
+  return (STOP_PAIRS[h >>> 5]! & (1 << (h & 31))) !== 0;
 }
 
 // --- validation --------------------------------------------------------------------------------
@@ -348,14 +365,14 @@ function parseDotted(v: string): Parsed {
 /** The core of `validate`, on an already normalised value. */
 function parseName(v: string): Parsed {
   if (v.length === 0) return invalid('EMPTY');
-  if (v.includes('·')) return parseDotted(v);
   // The characters (code points) must all be Han; note where the second and third start.
   let count = 0;
   let o1 = 0;
   let o2 = 0;
   for (let i = 0; i < v.length; count++) {
     const w = hanAt(v, i);
-    if (w === 0) return invalid('BAD_FORMAT');
+    // Not all Han: a transliterated name (with ·) or nothing.
+    if (w === 0) return v.includes('·') ? parseDotted(v) : invalid('BAD_FORMAT');
     i += w;
     if (count === 0) o1 = i;
     else if (count === 1) o2 = i;
@@ -375,9 +392,11 @@ function parseName(v: string): Parsed {
     if (hasCharAt(v, i, NON_GIVEN, NON_GIVEN_CHARS)) return invalid('NOT_A_NAME', sur.len);
     if (hasCharAt(v, i, GIVEN, GIVEN_NAME_CHARS)) common++;
   }
-  if (NON_NAME_WORDS.has(v) || PLACE_WORDS.has(v)) return invalid('COMMON_WORD', sur.len);
-  const head = count > 2 ? v.slice(0, o2) : '';
-  const stopPrefix = count > 2 && (NON_NAME_WORDS.has(head) || PLACE_WORDS.has(head));
+  // The stop lists, when a word of them starts with the first two characters (rarely).
+  const listed = stopPairAt(v);
+  if (listed && (NON_NAME_WORDS.has(v) || PLACE_WORDS.has(v))) return invalid('COMMON_WORD', sur.len);
+  const head = listed && count > 2 ? v.slice(0, o2) : '';
+  const stopPrefix = head !== '' && (NON_NAME_WORDS.has(head) || PLACE_WORDS.has(head));
   // Evidence: how common the surname is, how name-like the given characters are.
   let score =
     sur.len === 2 ? (sur.tier === 1 ? 0.5 : 0.4) : sur.tier === 1 ? 0.45 : sur.tier === 2 ? 0.4 : 0.33;
@@ -552,7 +571,9 @@ function asciiAt(t: string, i: number, w: string): boolean {
 
 /** The before-cue at `i` (as written, full-width forms folded), or undefined. ASCII cues only as whole words. */
 function beforeCueAt(t: string, i: number): string | undefined {
-  for (const cue of BEFORE_CUES.get(foldCode(t.charCodeAt(i))) ?? NONE) {
+  const cues = BEFORE_CUES.get(foldCode(t.charCodeAt(i)));
+  for (let k = 0; cues !== undefined && k < cues.length; k++) {
+    const cue = cues[k]!;
     if (isAsciiLetter(cue.charCodeAt(0))) {
       const b = i > 0 ? foldCode(t.charCodeAt(i - 1)) : -1;
       if (isAsciiLetter(b) || (b >= 48 && b <= 57) || b === 95) continue; // [A-Za-z0-9_] before
@@ -567,11 +588,10 @@ function beforeCueAt(t: string, i: number): string | undefined {
 
 /** The title at `i`, or undefined. */
 function afterCueAt(t: string, i: number): string | undefined {
-  for (const cue of AFTER_CUES.get(t.charCodeAt(i)) ?? NONE) if (t.startsWith(cue, i)) return cue;
+  const cues = AFTER_CUES.get(t.charCodeAt(i));
+  for (let k = 0; cues !== undefined && k < cues.length; k++) if (t.startsWith(cues[k]!, i)) return cues[k];
   return undefined;
 }
-
-const NONE: readonly never[] = [];
 
 /** Characters allowed between a cue and the name (`：`, quotes, brackets, spaces …), after folding. */
 const SEPARATORS = new Set(Array.from(' \t:=\'"“”‘’「」『』【】[]()<>|-—>'));
@@ -635,8 +655,7 @@ mark(SEPARATORS, SEPARATOR);
 mark(LINK_VERBS, LINK_VERB);
 mark(ZONG_WORDS, ZONG_WORD);
 mark(PRE_NAME, PRE_NAME_CHAR);
-for (const first of TERMINATORS.keys())
-  CHAR[first.charCodeAt(0)] = CHAR[first.charCodeAt(0)]! | TERMINATOR_START;
+mark(TERMINATORS.keys(), TERMINATOR_START);
 // Last, once the ASCII characters have all their classes: a full-width form has the classes of the
 // character it folds to (ｎ starts a cue, ： separates), so `findNames` can read the text as
 // `foldWidth` would make it without building that copy, which costs more than the whole search.
@@ -750,13 +769,13 @@ function zongWordAt(text: string, i: number): boolean {
 }
 
 /** May a name start at `s` (the start of the text, after a non-Han character, a particle, a cue …)? */
-function boundaryAt(text: string, s: number, cueEnds: ReadonlySet<number>): boolean {
+function boundaryAt(text: string, s: number, cueEnds: readonly number[]): boolean {
   return (
     s === 0 ||
     hanAt(text, s - 1) === 0 ||
     (CHAR[text.charCodeAt(s - 1)]! & PRE_NAME_CHAR) !== 0 ||
     (s >= 2 && PRE_NAME_WORDS.has(text.slice(s - 2, s))) ||
-    cueEnds.has(s)
+    cueEnds.includes(s)
   );
 }
 
@@ -765,7 +784,7 @@ function nameBeforeTitle(
   text: string,
   i: number,
   cue: string,
-  cueEnds: ReadonlySet<number>,
+  cueEnds: readonly number[],
 ): NameSpan | undefined {
   // Up to four Han characters before the title, nearest first.
   const offs: number[] = [];
@@ -867,23 +886,31 @@ export function findNames(text: string, options?: FindNamesOptions): NameSpan[] 
   // The text is read as folded (full-width forms have the classes of what they fold to, and ASCII
   // cues are compared folded), without making the folded copy.
   const t = text;
-  // One scan for both kinds of cue. Names after a before-cue are read at once; titles wait for the
-  // end of the scan, since a name before a title may start where any before-cue ended.
+  // A first pass, with no calls in it (so V8 keeps the table in a register): where may cue words
+  // start? Most windows have none, or one or two.
+  const n = t.length;
+  if (scratch.starts.length < n) scratch.starts = new Int32Array(2 * n);
+  const starts = scratch.starts;
+  let count = 0;
+  for (let i = 0; i < n; i++) if (CHAR[t.charCodeAt(i)]! & (BEFORE_START | AFTER_START)) starts[count++] = i;
+  if (count === 0) return [];
+  // Names after a before-cue are read at once; titles wait until all before-cues are known, since
+  // a name before a title may start where any before-cue ended.
   let spans: NameSpan[] | undefined;
-  let cueEnds: Set<number> | undefined;
+  let cueEnds: number[] | undefined;
   let titles: (number | string)[] | undefined; // position and title of each after-cue
   let beforeFrom = 0; // cues of one kind do not overlap (紧急联系人 is one cue, not also 联系人)
   let afterFrom = 0;
-  for (let i = 0; i < t.length; i++) {
+  for (let c = 0; c < count; c++) {
+    const i = starts[c]!;
     const f = CHAR[t.charCodeAt(i)]!;
-    if ((f & (BEFORE_START | AFTER_START)) === 0) continue;
     if (f & BEFORE_START && i >= beforeFrom) {
       const cue = beforeCueAt(t, i);
       if (cue !== undefined) {
         beforeFrom = i + cue.length;
         const p = skipSeparators(t, beforeFrom);
-        cueEnds ??= new Set();
-        cueEnds.add(p);
+        cueEnds ??= [];
+        cueEnds.push(p);
         const found = nameAfterCue(t, p);
         if (found) {
           spans ??= [];
@@ -916,4 +943,7 @@ export function findNames(text: string, options?: FindNamesOptions): NameSpan[] 
   return spans.length > 1 ? resolveOverlaps(spans) : spans;
 }
 
-const NO_CUE_ENDS: ReadonlySet<number> = new Set();
+/** Scratch for `findNames`, reused from call to call. */
+const scratch = { starts: new Int32Array(256) };
+
+const NO_CUE_ENDS: readonly number[] = [];
