@@ -86,3 +86,19 @@ describe('BIRTH_DATE mask', () => {
     expect(birthDate.mask(value, options)).toBe(expected);
   });
 });
+
+describe('fast path for scanner input (digits and - / .)', () => {
+  // Such strings are parsed without regexes; a leading space sends them through the regexes.
+  const pieces = fc.constantFrom('1', '9', '0', '2', '19', '20', '31', '12', '-', '/', '.', '1990', '2024');
+  const values = fc.array(pieces, { maxLength: 8 }).map((p) => p.join(''));
+
+  it('validate and normalise answer as through the general path', () => {
+    fc.assert(
+      fc.property(fc.oneof(values, fc.stringMatching(/^[0-9./-]{0,12}$/)), (s) => {
+        expect(v(s)).toEqual(v(` ${s}`));
+        expect(birthDate.normalise(s)).toBe(birthDate.normalise(` ${s}`));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});

@@ -31,7 +31,58 @@ interface Parsed {
   readonly kind: string;
 }
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Numeric value of the ASCII digits `s[i, i + n)`. */
+function digitsAt(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) v = v * 10 + s.charCodeAt(k) - 48;
+  return v;
+}
+
+/** Length of the run of ASCII digits at `i` (at most 3: enough to tell 1–2 from more). */
+function digitRun(s: string, i: number): number {
+  let n = 0;
+  while (n < 3 && i + n < s.length && isDigit(s.charCodeAt(i + n))) n++;
+  return n;
+}
+
+/**
+ * `parse` without regexes for a value made only of ASCII digits and `-` `/` `.` (what the scanner
+ * hands in): the same answer. `null` when the value has other characters.
+ */
+function parseAscii(s: string): Parsed | undefined | null {
+  const n = s.length;
+  let digits = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) digits++;
+    else if (c !== 45 && c !== 47 && c !== 46) return null;
+  }
+  // RE_COMPACT
+  if (n === 8 && digits === 8)
+    return { y: digitsAt(s, 0, 4), m: digitsAt(s, 4, 2), d: digitsAt(s, 6, 2), kind: 'compact' };
+  // RE_SEPARATED: 4 digits, a separator, 1–2 digits, the same separator, 1–2 digits.
+  if (n < 8 || n > 10) return undefined;
+  for (let i = 0; i < 4; i++) if (!isDigit(s.charCodeAt(i))) return undefined;
+  if (isDigit(s.charCodeAt(4))) return undefined;
+  const sep = s.charCodeAt(4);
+  const mLen = digitRun(s, 5);
+  if (mLen < 1 || mLen > 2 || s.charCodeAt(5 + mLen) !== sep) return undefined;
+  const dAt = 6 + mLen;
+  const dLen = digitRun(s, dAt);
+  if (dLen < 1 || dLen > 2 || dAt + dLen !== n) return undefined;
+  return {
+    y: digitsAt(s, 0, 4),
+    m: digitsAt(s, 5, mLen),
+    d: digitsAt(s, dAt, dLen),
+    kind: KIND_BY_SEPARATOR[String.fromCharCode(sep)]!,
+  };
+}
+
 function parse(value: string): Parsed | undefined {
+  const fast = parseAscii(value);
+  if (fast !== null) return fast;
   const s = foldWidth(value).trim();
   let r = RE_SEPARATED.exec(s);
   if (r) return { y: Number(r[1]), m: Number(r[3]), d: Number(r[4]), kind: KIND_BY_SEPARATOR[r[2]!]! };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bankCard, luhnCheckDigit, luhnInvalidCardLike } from '../../test/synth/contacts.ts';
 import { mulberry32 } from '../../test/synth/rng.ts';
 import { bankOf, cnBankCard } from './cn-bank-card.ts';
-import { BANK_BINS } from './data/bank-bins.ts';
+import { BANK_BINS, BANKS } from './data/bank-bins.ts';
 import { luhnValid } from './text.ts';
 
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
@@ -197,5 +197,33 @@ describe('cnBankCard metadata', () => {
     expect(cnBankCard.context.raise).toContain('银行卡');
     expect(cnBankCard.context.lower).toContain('流水号');
     expect(cnBankCard.fieldNames).toContain('yhkh');
+  });
+});
+
+describe('BIN lookup', () => {
+  it('finds the bank of the longest listed prefix (6, 5, 4 then 3 digits)', () => {
+    const byPrefix = new Map<string, keyof typeof BANKS>();
+    for (const [bank, prefixes] of Object.entries(BANK_BINS)) {
+      for (const p of prefixes) byPrefix.set(p, bank as keyof typeof BANKS);
+    }
+    const reference = (digits: string) => {
+      for (const n of [6, 5, 4, 3]) {
+        const bank = byPrefix.get(digits.slice(0, n));
+        if (bank !== undefined) return BANKS[bank].zh;
+      }
+      return undefined;
+    };
+    const digits = fc.oneof(
+      fc.stringMatching(/^[0-9]{1,19}$/),
+      fc
+        .tuple(fc.constantFrom(...byPrefix.keys()), fc.stringMatching(/^[0-9]{0,13}$/))
+        .map(([p, rest]) => p + rest),
+    );
+    fc.assert(
+      fc.property(digits, (d) => {
+        expect(bankOf(d)).toBe(reference(d));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

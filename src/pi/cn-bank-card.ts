@@ -102,7 +102,33 @@ function allDigits(s: string): boolean {
   return s.length > 0;
 }
 
+/** BIN prefix as a number, keyed with its length (a prefix may start with 0) → bank. */
+const BIN_NUMBERS = new Map<number, BankCode>();
+for (const [prefix, bank] of BIN_TO_BANK) {
+  if (/^\d{3,6}$/.test(prefix)) BIN_NUMBERS.set(prefix.length * 1e6 + Number(prefix), bank);
+}
+const BINS_ARE_NUMBERS = BIN_NUMBERS.size === BIN_TO_BANK.size;
+
 function binBank(digits: string): BankCode | undefined {
+  if (BINS_ARE_NUMBERS && digits.length >= 6) {
+    // The same lookups on numbers: no substring per prefix length.
+    let v = 0;
+    for (let i = 0; i < 6; i++) {
+      const c = digits.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return binBankBySlices(digits);
+      v = v * 10 + c;
+    }
+    return (
+      BIN_NUMBERS.get(6e6 + v) ??
+      BIN_NUMBERS.get(5e6 + Math.floor(v / 10)) ??
+      BIN_NUMBERS.get(4e6 + Math.floor(v / 100)) ??
+      BIN_NUMBERS.get(3e6 + Math.floor(v / 1000))
+    );
+  }
+  return binBankBySlices(digits);
+}
+
+function binBankBySlices(digits: string): BankCode | undefined {
   for (const n of BIN_LENGTHS) {
     const bank = BIN_TO_BANK.get(digits.slice(0, n));
     if (bank !== undefined) return bank;
@@ -151,13 +177,15 @@ function validateBankCard(value: string): Validation {
     { name: 'luhn', passed: luhn },
     { name: 'prefix', passed: known },
   ];
-  const withKind = kind === undefined ? {} : { kind };
-  if (luhn) return { valid: true, score: known ? 0.9 : 0.7, checks, ...withKind };
+  // (`kind` is added last, and only when known, as a spread of `{ kind }` would.)
+  let r: { valid: boolean; score: number; checks: typeof checks; reason?: string; kind?: CardKind };
+  if (luhn) r = { valid: true, score: known ? 0.9 : 0.7, checks };
   // Some domestic cards are issued without a Luhn check digit.
-  if (bank !== undefined || (net === 'unionpay' && d.length === 19)) {
-    return { valid: true, score: 0.3, checks, ...withKind };
-  }
-  return { valid: false, score: 0.1, checks, reason: 'BAD_CHECKSUM', ...withKind };
+  else if (bank !== undefined || (net === 'unionpay' && d.length === 19))
+    r = { valid: true, score: 0.3, checks };
+  else r = { valid: false, score: 0.1, checks, reason: 'BAD_CHECKSUM' };
+  if (kind !== undefined) r.kind = kind;
+  return r;
 }
 
 function maskBankCard(value: string, options?: MaskOptions): string {

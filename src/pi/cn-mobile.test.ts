@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mobile, unallocatedMobileLike } from '../../test/synth/contacts.ts';
 import { mulberry32 } from '../../test/synth/rng.ts';
-import { cnMobile, maskSelected, mobileCarrier } from './cn-mobile.ts';
+import { cnMobile, countSelected, maskSelected, mobileCarrier } from './cn-mobile.ts';
 
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
@@ -178,6 +178,32 @@ describe('maskSelected', () => {
   it('masks only selected characters, in place', () => {
     const digit = (c: number) => c >= 48 && c <= 57;
     expect(maskSelected('a1-2-3b', digit, 1, 2)).toBe('a1-*-3b');
+  });
+
+  it('counts and masks code points as a for…of walk does (surrogates, full-width)', () => {
+    const select = (c: number) => (c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19) || c === 0x2000b;
+    const byCodePoints = (value: string, from: number, to: number) => {
+      let out = '';
+      let i = 0;
+      for (const ch of value) {
+        if (select(ch.codePointAt(0)!)) {
+          out += i >= from && i < to ? '#' : ch;
+          i++;
+        } else out += ch;
+      }
+      return out;
+    };
+    const piece = fc.constantFrom('1', '9', 'a', '-', '１', '𠀋', '\ud840', '\udc0b', '伟', ' ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 16 }), fc.nat(12), fc.nat(12), (parts, a, b) => {
+        const value = parts.join('');
+        expect(maskSelected(value, select, a, b, '#')).toBe(byCodePoints(value, a, b));
+        expect(countSelected(value, select)).toBe(
+          [...value].filter((ch) => select(ch.codePointAt(0)!)).length,
+        );
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

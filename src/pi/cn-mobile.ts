@@ -183,10 +183,25 @@ export function isDigitCode(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19);
 }
 
+/** The code point at `i` (a surrogate pair as one, a lone surrogate as itself), as `for…of` reads it. */
+function codePointAt(value: string, i: number): number {
+  const c = value.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
+    const d = value.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+  }
+  return c;
+}
+
 /** How many code points of `value` satisfy `select`. */
 export function countSelected(value: string, select: (codePoint: number) => boolean): number {
+  // Indexed rather than `for…of`: no one-character string per step (masks run for every finding).
   let n = 0;
-  for (const ch of value) if (select(ch.codePointAt(0)!)) n++;
+  for (let i = 0; i < value.length; ) {
+    const cp = codePointAt(value, i);
+    if (select(cp)) n++;
+    i += cp > 0xffff ? 2 : 1;
+  }
   return n;
 }
 
@@ -204,13 +219,21 @@ export function maskSelected(
 ): string {
   let out = '';
   let i = 0;
-  for (const ch of value) {
-    if (select(ch.codePointAt(0)!)) {
-      out += i >= from && i < to ? char : ch;
+  // Runs of kept characters are copied as slices.
+  let kept = 0;
+  for (let p = 0; p < value.length; ) {
+    const cp = codePointAt(value, p);
+    const width = cp > 0xffff ? 2 : 1;
+    if (select(cp)) {
+      if (i >= from && i < to) {
+        out += value.slice(kept, p) + char;
+        kept = p + width;
+      }
       i++;
-    } else out += ch;
+    }
+    p += width;
   }
-  return out;
+  return kept === 0 ? value : out + value.slice(kept);
 }
 
 function maskMobile(value: string, options?: MaskOptions): string {

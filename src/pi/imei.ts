@@ -77,45 +77,57 @@ const FORMAT_FAIL: Validation = {
   reason: 'BAD_FORMAT',
 };
 
+// The results, frozen and reused: `validate` runs on every 14- to 16-digit scan candidate.
+const IMEI_OK: Validation = Object.freeze({
+  valid: true,
+  score: 0.5,
+  checks: Object.freeze([
+    { name: 'format', passed: true },
+    { name: 'luhn', passed: true },
+  ]),
+  kind: 'imei',
+});
+const IMEI_BAD_LUHN: Validation = Object.freeze({
+  valid: false,
+  score: 0.1,
+  checks: Object.freeze([
+    { name: 'format', passed: true },
+    { name: 'luhn', passed: false },
+  ]),
+  reason: 'BAD_CHECKSUM',
+  kind: 'imei',
+});
+const RESERVED_SVN: Validation = Object.freeze({ ...FORMAT_FAIL, reason: 'RESERVED_SVN' });
+const IMEISV: Validation = Object.freeze({
+  valid: true,
+  score: 0.4,
+  checks: Object.freeze([
+    { name: 'format', passed: true },
+    { name: 'luhn', passed: undefined },
+  ]),
+  kind: 'imeisv',
+});
+const IMEI14: Validation = Object.freeze({
+  valid: true,
+  score: 0.3,
+  checks: Object.freeze([
+    { name: 'format', passed: true },
+    { name: 'luhn', passed: undefined },
+  ]),
+  kind: 'imei14',
+});
+
 function validateImei(value: string): Validation {
   const d = normaliseImei(value);
   if (!allDigits(d)) return FORMAT_FAIL;
   switch (d.length) {
-    case 15: {
-      const luhn = luhnValid(d);
-      const checks = [
-        { name: 'format', passed: true },
-        { name: 'luhn', passed: luhn },
-      ];
-      return luhn
-        ? { valid: true, score: 0.5, checks, kind: 'imei' }
-        : { valid: false, score: 0.1, checks, reason: 'BAD_CHECKSUM', kind: 'imei' };
-    }
-    case 16: {
+    case 15:
+      return luhnValid(d) ? IMEI_OK : IMEI_BAD_LUHN;
+    case 16:
       // SVN 99 is reserved for future use.
-      if (d.charCodeAt(14) === 57 && d.charCodeAt(15) === 57) {
-        return { ...FORMAT_FAIL, reason: 'RESERVED_SVN' };
-      }
-      return {
-        valid: true,
-        score: 0.4,
-        checks: [
-          { name: 'format', passed: true },
-          { name: 'luhn', passed: undefined },
-        ],
-        kind: 'imeisv',
-      };
-    }
+      return d.charCodeAt(14) === 57 && d.charCodeAt(15) === 57 ? RESERVED_SVN : IMEISV;
     case 14:
-      return {
-        valid: true,
-        score: 0.3,
-        checks: [
-          { name: 'format', passed: true },
-          { name: 'luhn', passed: undefined },
-        ],
-        kind: 'imei14',
-      };
+      return IMEI14;
     default:
       return FORMAT_FAIL;
   }

@@ -154,3 +154,28 @@ describe('ipAddress.mask', () => {
     expect(ipAddress.mask('192.168.1.100', { keepStart: 0, keepEnd: 1, char: 'x' })).toBe('x.x.x.100');
   });
 });
+
+describe('fast paths for scanner input (digits and dots)', () => {
+  // Digit-and-dot strings skip `clean`; a leading space sends the same address through it.
+  const digitsAndDots = fc.stringMatching(/^[0-9.]{0,20}$/);
+  const quads = fc.tuple(fc.nat(300), fc.nat(300), fc.nat(300), fc.nat(300)).map((parts) => parts.join('.'));
+
+  it('validate and normalise answer as through the general path', () => {
+    fc.assert(
+      fc.property(fc.oneof(digitsAndDots, quads), (s) => {
+        expect(ipAddress.validate(s)).toEqual(ipAddress.validate(` ${s}`));
+        expect(ipAddress.normalise(s)).toBe(ipAddress.normalise(` ${s}`));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the default mask equals the mask with the defaults spelt out', () => {
+    fc.assert(
+      fc.property(fc.oneof(digitsAndDots, quads, fc.ipV4(), fc.ipV6()), (s) => {
+        expect(ipAddress.mask(s)).toBe(ipAddress.mask(s, { keepStart: 1, keepEnd: 0, char: '*' }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

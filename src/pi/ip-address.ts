@@ -189,8 +189,17 @@ type Parsed =
   | { readonly version: 4; readonly v4: number }
   | { readonly version: 6; readonly groups: number[] };
 
+/** Only ASCII digits and dots: nothing for `clean` to fold, trim or drop. */
+function digitsAndDots(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 48 || c > 57) && c !== 46) return false;
+  }
+  return true;
+}
+
 function parse(value: string): Parsed | undefined {
-  const s = clean(value);
+  const s = digitsAndDots(value) ? value : clean(value);
   if (s.includes(':')) {
     const groups = parseV6(s);
     return groups === undefined ? undefined : { version: 6, groups };
@@ -201,12 +210,14 @@ function parse(value: string): Parsed | undefined {
 
 const V4_BLOCKS = V4_SPECIAL.map(([net, bits, scope]) => {
   const size = 2 ** (32 - bits);
-  return { base: Math.floor(parseV4(net) / size), size, scope };
+  if (bits < 1 || bits > 32) throw new RangeError('IPv4 block prefix length out of range');
+  return { base: Math.floor(parseV4(net) / size), size, shift: 32 - bits, scope };
 });
 const V6_BLOCKS = V6_SPECIAL.map(([net, bits, scope]) => ({ groups: parseV6(net)!, bits, scope }));
 
 function scopeV4(v4: number): IpScope {
-  for (const b of V4_BLOCKS) if (Math.floor(v4 / b.size) === b.base) return b.scope;
+  // `Math.floor(v4 / size) === base` as a shift: the same test on a 32-bit address.
+  for (const b of V4_BLOCKS) if (v4 >>> b.shift === b.base) return b.scope;
   return 'public';
 }
 
@@ -301,20 +312,26 @@ const FAIL: Validation = {
   reason: 'BAD_FORMAT',
 };
 
+/** The four valid results (v4/v6, public or not), frozen and reused: `validate` runs per candidate. */
+const VALID = [4, 6].map((version) =>
+  [false, true].map((isPublic) =>
+    Object.freeze({
+      valid: true,
+      score: isPublic ? 0.7 : 0.4,
+      checks: Object.freeze([
+        { name: 'format', passed: true },
+        { name: 'public', passed: isPublic },
+      ]),
+      kind: version === 4 ? 'ipv4' : 'ipv6',
+    }),
+  ),
+);
+
 function validateIp(value: string): Validation {
   const p = parse(value);
   if (p === undefined) return FAIL;
   const scope = p.version === 4 ? scopeV4(p.v4) : scopeV6(p.groups);
-  const isPublic = scope === 'public';
-  return {
-    valid: true,
-    score: isPublic ? 0.7 : 0.4,
-    checks: [
-      { name: 'format', passed: true },
-      { name: 'public', passed: isPublic },
-    ],
-    kind: p.version === 4 ? 'ipv4' : 'ipv6',
-  };
+  return VALID[p.version === 4 ? 0 : 1]![scope === 'public' ? 1 : 0]!;
 }
 
 function maskIp(value: string, options?: MaskOptions): string {
@@ -326,6 +343,8 @@ function maskIp(value: string, options?: MaskOptions): string {
     const cps = Array.from(value);
     return cps.map((c, i) => (i < keepStart ? c : char)).join('');
   }
+  // The default on an IPv4 address, what a scan asks for every time: the first octet, then masks.
+  if (options === undefined && p.version === 4) return `${Math.floor(p.v4 / 16777216)}.*.*.*`;
   const parts = p.version === 4 ? formatV4(p.v4).split('.') : p.groups.map((x) => x.toString(16));
   const n = parts.length;
   const masked = parts.map((x, i) => (i < keepStart || i >= n - keepEnd ? x : char));

@@ -28,7 +28,19 @@ export function stripSeparators(value: string): string {
 
 /** `foldWidth` then `stripSeparators`, and upper-case: the usual first step of `normalise`. */
 export function compact(value: string): string {
-  return stripSeparators(foldWidth(value)).toUpperCase();
+  // Fast path for what scanners mostly hand in, ASCII letters and digits: nothing to fold or
+  // strip, so only the case can change (and no string is made when it cannot).
+  let lower = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a)) continue;
+    if (c >= 0x61 && c <= 0x7a) {
+      lower = true;
+      continue;
+    }
+    return stripSeparators(foldWidth(value)).toUpperCase();
+  }
+  return lower ? value.toUpperCase() : value;
 }
 
 /**
@@ -36,6 +48,12 @@ export function compact(value: string): string {
  * CJK character counts as one (like Hutool's `StrUtil.hide`). Out-of-range bounds are clamped.
  */
 export function hide(value: string, start: number, end: number, char = '*'): string {
+  if (Number.isInteger(start) && Number.isInteger(end) && !hasSurrogate(value)) {
+    // One code unit per code point: slices, no array of characters.
+    const s = Math.max(0, Math.min(start, value.length));
+    const e = Math.max(s, Math.min(end, value.length));
+    return value.slice(0, s) + char.repeat(e - s) + value.slice(e);
+  }
   const cps = Array.from(value);
   const s = Math.max(0, Math.min(start, cps.length));
   const e = Math.max(s, Math.min(end, cps.length));
@@ -45,9 +63,18 @@ export function hide(value: string, start: number, end: number, char = '*'): str
 
 /** Mask keeping `keepStart` code points at the start and `keepEnd` at the end; all masked if they overlap. */
 export function keepEnds(value: string, keepStart: number, keepEnd: number, char = '*'): string {
-  const n = Array.from(value).length;
+  const n = hasSurrogate(value) ? Array.from(value).length : value.length;
   if (keepStart + keepEnd >= n) return hide(value, 0, n, char);
   return hide(value, keepStart, n - keepEnd, char);
+}
+
+/** Whether `value` has a UTF-16 surrogate (a character outside the BMP, or half of one). */
+function hasSurrogate(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+  }
+  return false;
 }
 
 /** Luhn (ISO/IEC 7812-1) check over a string of ASCII digits. */
@@ -71,17 +98,28 @@ export function luhnValid(digits: string): boolean {
 export function isRealDate(y: number, m: number, d: number): boolean {
   if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return false;
   if (m < 1 || m > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
-  return d <= days;
+  if (m === 2) return d <= ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28);
+  return d <= MONTH_DAYS[m - 1]!;
 }
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 /** Days since 1970-01-01 of a calendar date, for comparisons without time-zone surprises. */
 export function dayNumber(y: number, m: number, d: number): number {
+  if (y >= 100 && m >= 1 && m <= 12 && Number.isInteger(y) && Number.isInteger(m) && Number.isInteger(d)) {
+    // Days from the civil date (H. Hinnant's algorithm): what Date.UTC gives, without its call.
+    const yy = m <= 2 ? y - 1 : y;
+    const era = Math.floor(yy / 400);
+    const yoe = yy - era * 400;
+    const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146097 + doe - 719468;
+  }
+  // Date.UTC maps years 0–99 to 1900–1999 and normalises months out of range.
   return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000);
 }
 
 /** Today's day number in Asia/Shanghai (DESIGN §8: policy time zone), for "not in the future" checks. */
-export function todayInShanghai(now: Date = new Date()): number {
-  return Math.floor((now.getTime() + 8 * 3_600_000) / 86_400_000);
+export function todayInShanghai(now?: Date): number {
+  // `Date.now()` rather than a default `new Date()`: validators call this for every candidate.
+  return Math.floor(((now === undefined ? Date.now() : now.getTime()) + 8 * 3_600_000) / 86_400_000);
 }

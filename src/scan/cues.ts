@@ -2,9 +2,10 @@
  * Cue words (context words, name and address cues) compiled for the byte scanner.
  *
  * Instead of searching a text window around every candidate (which costs more than the scan),
- * the scanner notes where each cue word last ended while it walks the bytes; scoring a candidate
- * is then a few array reads. CJK cues are found by their first character (a 64K flag table) and
- * a byte comparison; ASCII cues are whole alphanumeric words, compared lower-cased without `_`/`-`.
+ * the scanner logs where each cue word ends while it walks the bytes (cue-log.ts); scoring a
+ * candidate reads back the few logged in its window. CJK cues are found by their first character
+ * (a 64K flag table), a pair filter on the next character and a byte comparison; ASCII cues are
+ * whole alphanumeric words, compared lower-cased without `_`/`-` (by hash and length).
  *
  * @module
  */
@@ -16,6 +17,8 @@ export const F_CUE = 1;
 export const F_PROVINCE = 2;
 /** Address structure characters (省 市 区 路 号 …): two on one line ask for an address check. */
 export const F_ADDRESS_PART = 4;
+/** A CJK cue starts with this character and has no 3-byte second character (see `cjkPairs`). */
+export const F_CUE_LOOSE = 8;
 
 export type CueRole = 'raise' | 'lower' | 'name' | 'address';
 
@@ -27,6 +30,13 @@ export interface CjkCue {
   readonly id: number;
   /** UTF-8 bytes of the whole word. */
   readonly bytes: Uint8Array;
+  /** Code point of its second character when that is a 3-byte one (a quick reject), else -1. */
+  readonly second: number;
+}
+
+/** Slot of a (first, second) character pair in `CueIndex.cjkPairs`. */
+export function cjkPair(first: number, second: number): number {
+  return ((first << 6) ^ second) & 0xffff;
 }
 
 export const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -55,9 +65,25 @@ export class CueIndex {
   roleBits = new Uint8Array(0);
   readonly flags = new Uint8Array(65536);
   readonly cjkByFirst = new Map<number, CjkCue[]>();
+  /** `cjkByFirst` as an array indexed by code point (built by `freeze`): no hashing per character. */
+  cjkTable: (readonly CjkCue[] | undefined)[] = [];
+  /**
+   * A bit per hashed (first, second) character pair of the CJK cues (with F_CUE_LOOSE for first
+   * characters that also start a cue without a 3-byte second character): a character followed by
+   * a pair no cue starts with is passed over without walking its cue list.
+   */
+  readonly cjkPairs = new Uint8Array(1 << 13);
   readonly asciiWords = new Map<string, number>();
   /** (hash, length) of each ASCII cue → id; the length makes a collision even less likely. */
   readonly #asciiHashes = new Map<number, number>();
+  /**
+   * The same map as an open-addressing table (hash, length, id triples), so the lexer looks words
+   * up without boxing `hash * 64 + length` into a heap number. Built by `freeze()`.
+   */
+  #table = new Int32Array(0);
+  #tableMask = 0;
+  /** Lengths (< 64) of the ASCII cues: a word of another length needs no hash. */
+  readonly asciiLengths = new Uint8Array(64);
   /** Per type: cue ids that raise / lower its score. */
   readonly raiseIds = new Map<PiTypeId, Int32Array>();
   readonly lowerIds = new Map<PiTypeId, Int32Array>();
@@ -91,14 +117,18 @@ export class CueIndex {
       this.#ids.set(key, id);
       if (isAscii) {
         this.asciiWords.set(key, id);
-        if (/^[a-z0-9]+$/.test(key)) this.#asciiHashes.set(fnv1a(key) * 64 + key.length, id);
+        // Shorter than 64, so `hash * 64 + length` stays unambiguous (see asciiLookup).
+        if (/^[a-z0-9]+$/.test(key) && key.length < 64)
+          this.#asciiHashes.set(fnv1a(key) * 64 + key.length, id);
       } else {
         const first = word.codePointAt(0)!;
         // Only cues starting with a 3-byte character (all CJK cues) are indexed by first character.
         if (first < 0x800 || first > 0xffff) return id;
         this.flags[first]! |= F_CUE;
         const list = this.cjkByFirst.get(first) ?? [];
-        list.push({ id, bytes: Buffer.from(word, 'utf8') });
+        const bytes = Buffer.from(word, 'utf8');
+        const second = word.codePointAt(1) ?? -1;
+        list.push({ id, bytes, second: second >= 0x800 && second <= 0xffff ? second : -1 });
         // Longest first, so 身份证号码 wins over 身份证.
         list.sort((a, b) => b.bytes.length - a.bytes.length);
         this.cjkByFirst.set(first, list);
@@ -123,23 +153,57 @@ export class CueIndex {
     return id;
   }
 
-  /** Id of the ASCII cue with this lexer hash and length, or -1. */
-  asciiByHash(hash: number, length: number): number {
-    return this.#asciiHashes.get(hash * 64 + length) ?? -1;
+  /** Build the lookup table once every cue is registered. */
+  freeze(): void {
+    let size = 16;
+    while (size < this.#asciiHashes.size * 4) size *= 2;
+    const table = new Int32Array(size * 3).fill(-1);
+    const mask = size - 1;
+    for (const [key, id] of this.#asciiHashes) {
+      const length = ((key % 64) + 64) % 64;
+      const hash = (key - length) / 64;
+      this.asciiLengths[length] = 1;
+      let slot = (hash ^ length) & mask;
+      while (table[slot * 3 + 2]! >= 0) slot = (slot + 1) & mask;
+      table[slot * 3] = hash;
+      table[slot * 3 + 1] = length;
+      table[slot * 3 + 2] = id;
+    }
+    this.#table = table;
+    this.#tableMask = mask;
+    this.cjkTable = new Array<readonly CjkCue[] | undefined>(65536).fill(undefined);
+    for (const [first, list] of this.cjkByFirst) {
+      this.cjkTable[first] = list;
+      for (const cue of list) {
+        if (cue.second >= 0) {
+          const h = cjkPair(first, cue.second);
+          this.cjkPairs[h >> 3]! |= 1 << (h & 7);
+        } else this.flags[first]! |= F_CUE_LOOSE;
+      }
+    }
   }
 
   /**
-   * Every CJK cue starting at `buf[i]` (whose first code point is `cp`), longest first: both
-   * 证件号码 and its prefix 证件号 are seen, since different types listen for each.
+   * Id of the ASCII cue with this lexer hash and length, or -1: the cue whose key `hash * 64 +
+   * length` equals the word's (so a word of 64 or more characters aliases `(hash + 1) * 64 +
+   * (length - 64)`), looked up without boxing that key into a heap number.
    */
-  matchCjk(buf: Uint8Array, i: number, cp: number, found: (cue: CjkCue) => void): void {
-    const list = this.cjkByFirst.get(cp);
-    if (!list) return;
-    outer: for (const cue of list) {
-      const b = cue.bytes;
-      if (i + b.length > buf.length) continue;
-      for (let k = 3; k < b.length; k++) if (buf[i + k] !== b[k]) continue outer;
-      found(cue);
+  asciiLookup(hash: number, length: number): number {
+    let h = hash;
+    let len = length;
+    if (len >= 64) {
+      h += Math.floor(len / 64);
+      len %= 64;
+      if (h > 0x7fffffff || len === 0) return -1;
+    }
+    const table = this.#table;
+    const mask = this.#tableMask;
+    let slot = (h ^ len) & mask;
+    for (;;) {
+      const id = table[slot * 3 + 2]!;
+      if (id < 0) return -1;
+      if (table[slot * 3] === h && table[slot * 3 + 1] === len) return id;
+      slot = (slot + 1) & mask;
     }
   }
 }

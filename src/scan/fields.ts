@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { decode } from './bytes.ts';
+import { decode, decodeValue } from './bytes.ts';
 import type { SourceFormat } from './types.ts';
 
 const QUOTE = 0x22;
@@ -106,7 +106,7 @@ export function jsonKeyAt(
   i--;
   while (i >= floor && !(buf[i] === QUOTE && buf[i - 1] !== BACKSLASH)) i--;
   if (i < floor || keyEnd - i > 128) return undefined;
-  return [decode(buf, i + 1, keyEnd), i];
+  return [decodeValue(buf, i + 1, keyEnd), i];
 }
 
 /** Column names of a `CREATE TABLE` / `INSERT INTO t (…)` / `COPY t (…)` column list. */
@@ -137,9 +137,13 @@ class SqlTracker {
   /** Index the statements in a region of text (called once per region, before lookups). */
   index(buf: Uint8Array, from: number, to: number): void {
     this.#statements = this.#statements.filter((s) => s.offset < 0); // region-local
+    this.resetLookups();
     const text = decode(buf, from, to);
     const re =
       /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([^\s(]+)\s*\(([\s\S]*?)\n\)|INSERT\s+INTO\s+([^\s(]+)\s*(?:\(([^)]*)\))?\s*VALUES|COPY\s+([^\s(]+)\s*\(([^)]*)\)\s+FROM\s+stdin/gi;
+    // Byte offset of the last match, so each offset costs only the text since the previous one.
+    let lastIndex = 0;
+    let lastOffset = from;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (m[1] !== undefined) {
         const cols: string[] = [];
@@ -150,7 +154,9 @@ class SqlTracker {
         this.#tables.set(tableKey(m[1]), cols);
         continue;
       }
-      const offset = from + Buffer.byteLength(text.slice(0, m.index), 'utf8');
+      const offset = lastOffset + Buffer.byteLength(text.slice(lastIndex, m.index), 'utf8');
+      lastIndex = m.index;
+      lastOffset = offset;
       if (m[3] !== undefined) {
         const cols = m[4] !== undefined ? sqlColumnList(m[4]) : (this.#tables.get(tableKey(m[3])) ?? []);
         this.#statements.push({ offset, kind: 'insert', columns: cols });
@@ -161,11 +167,7 @@ class SqlTracker {
   }
 
   fieldAt(buf: Uint8Array, lineStart: number, lineEnd: number, pos: number): [string, number] | undefined {
-    let stmt: SqlStatement | undefined;
-    for (const s of this.#statements) {
-      if (s.offset <= pos) stmt = s;
-      else break;
-    }
+    const stmt = this.#statementAt(pos);
     if (!stmt || stmt.columns.length === 0) return undefined;
     if (stmt.kind === 'copy') {
       if (stmt.offset >= lineStart) return undefined; // the COPY line itself
@@ -174,24 +176,95 @@ class SqlTracker {
       const col = stmt.columns[idx];
       return col === undefined ? undefined : [col, starts[idx]!];
     }
-    // Find the start of this tuple: the nearest `(` that follows `VALUES` or `),`.
-    const floor = Math.max(stmt.offset, pos - 8192);
-    let open = -1;
-    for (let i = pos - 1; i >= floor; i--) {
-      if (buf[i] !== 0x28) continue;
-      let j = i - 1;
-      while (j >= floor && (buf[j] === 0x20 || buf[j] === 0x0a || buf[j] === 0x0d)) j--;
-      const p = buf[j];
-      if (p === 0x2c || p === 0x53 || p === 0x73) {
-        open = i;
-        break;
-      }
-    }
+    const open = this.#tupleOpen(buf, stmt, pos);
     if (open < 0) return undefined;
-    let idx = 0;
-    let quoted = false;
-    let valueStart = open + 1;
-    for (let i = open + 1; i < pos; i++) {
+    this.#valueIndex(buf, open, pos);
+    const col = stmt.columns[this.#vIdx];
+    return col === undefined ? undefined : [col, this.#vStart];
+  }
+
+  /** The last statement starting at or before `pos` (statements are in offset order). */
+  #statementAt(pos: number): SqlStatement | undefined {
+    const list = this.#statements;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.offset <= pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? list[lo - 1] : undefined;
+  }
+
+  // The previous lookup, so a row's later values continue from it instead of walking back to the
+  // row's start and counting its commas again (a dump's line holds a hundred rows).
+  #cBuf: Uint8Array | undefined = undefined;
+  #cStmt: SqlStatement | undefined = undefined;
+  #cPos = -1;
+  #cFloor = -1;
+  #cOpen = -1;
+  #vBuf: Uint8Array | undefined = undefined;
+  #vOpen = -1;
+  #vPos = -1;
+  #vI = 0;
+  #vIdx = 0;
+  #vQuoted = false;
+  #vStart = 0;
+
+  /**
+   * The start of the tuple holding `pos`: the nearest `(` that follows `VALUES` or `),` (looking
+   * back at most 8 KiB, not before the statement). Continues from the previous answer when `pos`
+   * is further on in the same statement; the result is the one the backward walk from `pos` gives.
+   */
+  #tupleOpen(buf: Uint8Array, stmt: SqlStatement, pos: number): number {
+    const floor = Math.max(stmt.offset, pos - 8192);
+    let open: number;
+    if (buf === this.#cBuf && stmt === this.#cStmt && pos >= this.#cPos && floor >= this.#cFloor) {
+      const prev = this.#cOpen;
+      // A `(` after the previous position is nearer than anything before it.
+      open = lastOpen(buf, Math.max(this.#cPos, floor), pos, floor);
+      if (open < 0) {
+        if (prev >= floor) {
+          // Nothing between `prev` and the previous position qualified, and still does not: the
+          // `(` at `prev` stops the look-back of any of them above the floor.
+          open = isTupleOpen(buf, prev, floor) ? prev : lastOpen(buf, floor, prev, floor);
+        } else {
+          open = lastOpen(buf, floor, Math.min(this.#cPos, pos), floor);
+        }
+      }
+    } else open = lastOpen(buf, floor, pos, floor);
+    this.#cBuf = buf;
+    this.#cStmt = stmt;
+    this.#cPos = pos;
+    this.#cFloor = floor;
+    this.#cOpen = open;
+    return open;
+  }
+
+  /**
+   * Index and start of the value holding `pos` in the tuple opened at `open`: commas outside
+   * quotes, a backslash escaping the next byte inside them. Continues the previous count when it
+   * was for the same tuple and an earlier position. Sets `#vIdx` and `#vStart`.
+   */
+  #valueIndex(buf: Uint8Array, open: number, pos: number): void {
+    let i: number;
+    let idx: number;
+    let quoted: boolean;
+    let valueStart: number;
+    if (buf === this.#vBuf && open === this.#vOpen && pos >= this.#vPos) {
+      // The walk for the previous position stopped at the first step boundary at or after it,
+      // `#vI`; the walk for `pos` passes the same boundaries and goes on from there.
+      i = this.#vI;
+      idx = this.#vIdx;
+      quoted = this.#vQuoted;
+      valueStart = this.#vStart;
+    } else {
+      i = open + 1;
+      idx = 0;
+      quoted = false;
+      valueStart = open + 1;
+    }
+    for (; i < pos; i++) {
       const b = buf[i];
       if (b === BACKSLASH && quoted) i++;
       else if (b === APOS) quoted = !quoted;
@@ -200,9 +273,35 @@ class SqlTracker {
         valueStart = i + 1;
       }
     }
-    const col = stmt.columns[idx];
-    return col === undefined ? undefined : [col, valueStart];
+    this.#vBuf = buf;
+    this.#vOpen = open;
+    this.#vPos = pos;
+    this.#vI = i;
+    this.#vIdx = idx;
+    this.#vQuoted = quoted;
+    this.#vStart = valueStart;
   }
+
+  /** Forget the lookups of the previous region. */
+  resetLookups(): void {
+    this.#cBuf = undefined;
+    this.#vBuf = undefined;
+  }
+}
+
+/** Whether the `(` at `i` opens a tuple: the byte before it (spaces and line breaks skipped, not below `floor`) is `,` or the `S` of VALUES. */
+function isTupleOpen(buf: Uint8Array, i: number, floor: number): boolean {
+  if (buf[i] !== 0x28) return false;
+  let j = i - 1;
+  while (j >= floor && (buf[j] === 0x20 || buf[j] === 0x0a || buf[j] === 0x0d)) j--;
+  const p = buf[j];
+  return p === 0x2c || p === 0x53 || p === 0x73;
+}
+
+/** The last tuple-opening `(` in `[from, to)`, its look-back bounded by `floor`; -1 if none. */
+function lastOpen(buf: Uint8Array, from: number, to: number, floor: number): number {
+  for (let i = to - 1; i >= from; i--) if (buf[i] === 0x28 && isTupleOpen(buf, i, floor)) return i;
+  return -1;
 }
 
 function tableKey(name: string): string {

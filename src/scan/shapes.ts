@@ -16,14 +16,57 @@ export interface Grouping {
   readonly seps: string;
   readonly types: readonly PiTypeId[];
   /** Extra test on the first group's text (e.g. country code, leading 0 of an area code). */
-  readonly first?: (w: string) => boolean;
+  readonly first?: FirstGroup;
   /** The last group may end with X (resident ID check character). */
   readonly lastMayEndWithX?: boolean;
 }
 
-const isCountryCode = (w: string) => w === '86' || w === '+86' || w === '0086';
-const startsWith0 = (w: string) => w.charCodeAt(0) === 0x30;
-const isYear = (w: string) => /^(?:19|20)\d\d$/.test(w);
+/**
+ * Tests on a grouping's first group: a country code (`86`, `+86`, `0086`), a leading 0 (an area
+ * code's trunk prefix), a year 19xx/20xx. Named rather than functions so the scanner can run them
+ * on bytes (`firstGroupMatchesBytes`) without making the group's string.
+ */
+export type FirstGroup = 'countryCode' | 'startsWith0' | 'year';
+
+const isCountryCode: FirstGroup = 'countryCode';
+const startsWith0: FirstGroup = 'startsWith0';
+const isYear: FirstGroup = 'year';
+
+/** Whether the first group's text `w` passes `test`. */
+export function firstGroupMatches(test: FirstGroup, w: string): boolean {
+  switch (test) {
+    case 'countryCode':
+      return w === '86' || w === '+86' || w === '0086';
+    case 'startsWith0':
+      return w.charCodeAt(0) === 0x30;
+    case 'year':
+      return /^(?:19|20)\d\d$/.test(w);
+  }
+}
+
+const isDigitByte = (c: number) => c >= 0x30 && c <= 0x39;
+
+/** `firstGroupMatches` on ASCII bytes `b[from, from + len)`: the same answer, no string. */
+export function firstGroupMatchesBytes(test: FirstGroup, b: Uint8Array, from: number, len: number): boolean {
+  const c0 = b[from]!;
+  switch (test) {
+    case 'countryCode':
+      if (len === 2) return c0 === 0x38 && b[from + 1] === 0x36;
+      if (len === 3) return c0 === 0x2b && b[from + 1] === 0x38 && b[from + 2] === 0x36;
+      return len === 4 && c0 === 0x30 && b[from + 1] === 0x30 && b[from + 2] === 0x38 && b[from + 3] === 0x36;
+    case 'startsWith0':
+      return len > 0 && c0 === 0x30;
+    case 'year': {
+      const c1 = b[from + 1]!;
+      return (
+        len === 4 &&
+        ((c0 === 0x31 && c1 === 0x39) || (c0 === 0x32 && c1 === 0x30)) &&
+        isDigitByte(b[from + 2]!) &&
+        isDigitByte(b[from + 3]!)
+      );
+    }
+  }
+}
 const DASH_SPACE = ' -';
 
 /** Tried longest first at every group. */
@@ -250,4 +293,12 @@ export function alnumTypes(w: string): readonly PiTypeId[] {
     default:
       return NONE;
   }
+}
+
+/**
+ * Whether `alnumTypes` can name any type for a group of `len` characters, from whether it starts
+ * with a letter: lets the scanner skip making the string of a group that cannot be anything.
+ */
+export function alnumMayHaveTypes(len: number, startsLetter: boolean): boolean {
+  return len === 18 || (startsLetter && (len === 15 || (len >= 8 && len <= 11)));
 }

@@ -19,6 +19,16 @@ export interface StreamOptions extends ScanOptions {
   readonly maxLine?: number;
 }
 
+/** The first line break in `buf[pos, end)`, or `end`. */
+function nextBreak(buf: Uint8Array, pos: number, end: number): number {
+  // Most lines are short: a loop beats the native search's call overhead; long ones go native.
+  const stop = Math.min(end, pos + 32);
+  for (let i = pos; i < stop; i++) if (buf[i] === 10) return i;
+  if (stop === end) return end;
+  const nl = buf.indexOf(10, stop);
+  return nl < 0 || nl >= end ? end : nl;
+}
+
 /** Turns region-relative raw findings into findings with line, column and stream offsets. */
 class Positioner {
   line = 1;
@@ -26,8 +36,7 @@ class Positioner {
   carryColumns = 0;
   offset = 0;
 
-  place(buf: Uint8Array, end: number, raw: readonly RawFinding[], path: string): Finding[] {
-    const out: Finding[] = [];
+  place(buf: Uint8Array, end: number, raw: RawFinding[], path: string): Finding[] {
     let lineStart = 0;
     let colBase = this.carryColumns;
     let colPos = 0;
@@ -35,8 +44,7 @@ class Positioner {
     let pos = 0;
     // The next line break at or after `pos`, found once and reused: on a single 100 MB line,
     // searching afresh for every finding would scan to the end of the region each time.
-    let nl = buf.indexOf(10, 0);
-    if (nl < 0 || nl >= end) nl = end;
+    let nl = nextBreak(buf, 0, end);
     for (const f of raw) {
       while (nl < f.start) {
         this.line++;
@@ -45,39 +53,27 @@ class Positioner {
         colBase = 0;
         colPos = lineStart;
         colCount = 0;
-        nl = buf.indexOf(10, pos);
-        if (nl < 0 || nl >= end) nl = end;
+        nl = nextBreak(buf, pos, end);
       }
       colCount += countCodePoints(buf, colPos, f.start);
       colPos = f.start;
-      const finding: {
-        -readonly [K in keyof Finding]: Finding[K];
-      } = {
-        path,
-        line: this.line,
-        column: colBase + colCount + 1,
-        type: f.type,
-        score: f.score,
-        masked: f.masked,
-        start: this.offset + f.start,
-        end: this.offset + f.end,
-      };
-      if (f.field !== undefined) finding.field = f.field;
-      if (f.value !== undefined) finding.value = f.value;
-      if (f.explanation !== undefined) finding.explanation = f.explanation;
-      out.push(finding);
+      // The detector's finding already has the shape of a `Finding`: place it.
+      f.path = path;
+      f.line = this.line;
+      f.column = colBase + colCount + 1;
+      f.start += this.offset;
+      f.end += this.offset;
     }
     while (nl < end) {
       this.line++;
       lineStart = nl + 1;
       pos = nl + 1;
       colBase = 0;
-      nl = buf.indexOf(10, pos);
-      if (nl < 0 || nl >= end) nl = end;
+      nl = nextBreak(buf, pos, end);
     }
     this.carryColumns = (lineStart === 0 ? colBase : 0) + countCodePoints(buf, lineStart, end);
     this.offset += end;
-    return out;
+    return raw;
   }
 }
 
