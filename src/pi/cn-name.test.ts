@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { name, nameLine, nonNameLine, nonNameWord, translitName } from '../../test/synth/names.ts';
 import { mulberry32 } from '../../test/synth/rng.ts';
 import {
+  BARE_SURNAME_SCORE,
   cnName,
   findNames,
   NAME_CUES_AFTER,
@@ -182,13 +183,21 @@ describe('findNames: recall', () => {
     expect(found(text)).toEqual(expected);
   });
 
-  it('scores cue-located names 0.75–0.9 and bare surnames 0.55', () => {
+  it('scores cue-located names 0.75–0.9 and bare surnames under the default threshold', () => {
     const [full] = findNames('收件人：王秀英');
     expect(full!.score).toBeGreaterThanOrEqual(0.75);
     expect(full!.score).toBeLessThanOrEqual(0.9);
     expect(full!.cue).toBe('收件人');
     const [bare] = findNames('张先生您好');
-    expect(bare).toEqual({ start: 0, end: 1, score: 0.55, cue: '先生' });
+    expect(bare).toEqual({ start: 0, end: 1, score: BARE_SURNAME_SCORE, cue: '先生' });
+    expect(BARE_SURNAME_SCORE).toBeLessThan(0.5);
+  });
+
+  it('does not take a word before a title for a name (谢谢老板, 麻烦李老师) but keeps 王国维先生', () => {
+    expect(found('谢谢老板，下次再来')).toEqual([]);
+    expect(found('谢谢师傅')).toEqual([]);
+    expect(found('麻烦李老师看一下').filter((n) => n.length > 1)).toEqual([]);
+    expect(found('王国维先生的书')).toEqual(['王国维']);
   });
 
   it('reports UTF-16 offsets into the original text, also after astral characters', () => {
