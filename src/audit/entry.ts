@@ -1,0 +1,215 @@
+/**
+ * Audit entries: what one access to personal information looks like in the log, and its exact
+ * bytes.
+ *
+ * An entry holds no PI. The data subject appears only as a keyed HMAC (`hmac-sha256:<hex>`, see
+ * `auditHash`) or an opaque subject id, fields appear as categories (`CN_MOBILE`, `name`), never as
+ * values, and every text field is restricted to an identifier alphabet. As a last guard, a run of 11
+ * or more digits that validates as a mobile number, resident ID or bank card is refused.
+ *
+ * @module
+ */
+import { cnBankCard } from '../pi/cn-bank-card.ts';
+import { cnMobile } from '../pi/cn-mobile.ts';
+import { cnResidentId } from '../pi/cn-resident-id.ts';
+
+/** What a caller records. */
+export interface AuditEvent {
+  /** When it happened; the log's clock when omitted. */
+  readonly time?: Date;
+  /** Who: an API key id (`key_…`), a service, or a pseudonymous staff id. */
+  readonly actor: string;
+  readonly role: string;
+  /** Why: the purpose named on the request (mandatory for every PI read). */
+  readonly purpose: string;
+  /** What: `subject.read`, `subject.create`, `token.detokenize`, `policy.update`… */
+  readonly action: string;
+  readonly tenant: string;
+  /** About whom: an HMAC identifier or a subject id (`sub_…`). */
+  readonly subject?: string;
+  /** Field categories touched. */
+  readonly fields?: readonly string[];
+  readonly outcome: AuditOutcome;
+  /** Correlation id of the request. */
+  readonly request?: string;
+  /** How many records the access returned (bulk reads). */
+  readonly count?: number;
+}
+
+export type AuditOutcome = 'ok' | 'denied' | 'error';
+const OUTCOMES: ReadonlySet<string> = new Set<AuditOutcome>(['ok', 'denied', 'error']);
+
+/** An entry as stored: the event with its time fixed and the format version. */
+export interface AuditEntry extends Omit<AuditEvent, 'time'> {
+  readonly v: 1;
+  /** RFC 3339, UTC, milliseconds: `2026-11-28T09:30:00.000Z`. */
+  readonly time: string;
+}
+
+export type AuditEntryErrorCode = 'INVALID_ENTRY' | 'ENTRY_CONTAINS_PI' | 'ENTRY_TOO_LARGE';
+
+export class AuditEntryError extends Error {
+  override readonly name = 'AuditEntryError';
+  readonly code: AuditEntryErrorCode;
+  /** The entry field at fault (never its value). */
+  readonly field: string | undefined;
+  constructor(code: AuditEntryErrorCode, message: string, field?: string) {
+    super(message);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/** Leaf bytes are bounded well under the tlog-tiles entry-bundle limit of 65,535. */
+export const MAX_ENTRY_BYTES = 4096;
+const MAX_FIELDS = 64;
+
+const IDENT = /^[A-Za-z0-9_.:/@+-]{1,128}$/;
+const FIELD = /^[A-Za-z0-9_.-]{1,64}$/;
+const SUBJECT = /^(?:hmac-(?:sha256|sm3):[0-9a-f]{64}|sub_[A-Za-z0-9_-]{8,64})$/;
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function ident(name: string, value: unknown, pattern = IDENT): string {
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new AuditEntryError('INVALID_ENTRY', `audit entry field "${name}" is missing or malformed`, name);
+  }
+  refusePi(name, value);
+  return value;
+}
+
+/**
+ * A digit run (separators `-` `.` allowed inside, as in 139-1234-5678) that validates as a mobile,
+ * resident ID or card number is PI, whatever the field.
+ */
+function refusePi(name: string, value: string): void {
+  const runs = value.match(/\d[\d.-]{9,}[\dXx]/g);
+  if (runs === null) return;
+  for (const run of runs) {
+    const digits = run.replace(/[.-]/g, '');
+    if (digits.length < 11) continue;
+    if (
+      cnMobile.validate(digits).valid ||
+      cnResidentId.validate(digits).valid ||
+      cnBankCard.validate(digits).score >= 0.7
+    ) {
+      throw new AuditEntryError(
+        'ENTRY_CONTAINS_PI',
+        `audit entry field "${name}" looks like it holds a phone, ID or card number; record an HMAC instead`,
+        name,
+      );
+    }
+  }
+}
+
+/** Check an event and fix its time. Throws `AuditEntryError` (field named, value never echoed). */
+export function toEntry(event: AuditEvent, now: () => Date): AuditEntry {
+  if (typeof event !== 'object' || event === null)
+    throw new AuditEntryError('INVALID_ENTRY', 'audit event is not an object');
+  const time = event.time ?? now();
+  if (!(time instanceof Date) || Number.isNaN(time.getTime())) {
+    throw new AuditEntryError('INVALID_ENTRY', 'audit entry field "time" is not a valid date', 'time');
+  }
+  if (!OUTCOMES.has(event.outcome as string)) {
+    throw new AuditEntryError(
+      'INVALID_ENTRY',
+      'audit entry field "outcome" must be ok, denied or error',
+      'outcome',
+    );
+  }
+  const entry: { -readonly [K in keyof AuditEntry]: AuditEntry[K] } = {
+    v: 1,
+    time: time.toISOString(),
+    actor: ident('actor', event.actor),
+    role: ident('role', event.role),
+    purpose: ident('purpose', event.purpose),
+    action: ident('action', event.action),
+    tenant: ident('tenant', event.tenant),
+    outcome: event.outcome,
+  };
+  if (event.subject !== undefined) entry.subject = ident('subject', event.subject, SUBJECT);
+  if (event.fields !== undefined) {
+    if (!Array.isArray(event.fields) || event.fields.length > MAX_FIELDS) {
+      throw new AuditEntryError(
+        'INVALID_ENTRY',
+        `audit entry field "fields" must be a list of at most ${MAX_FIELDS}`,
+        'fields',
+      );
+    }
+    entry.fields = [...new Set(event.fields.map((f) => ident('fields', f, FIELD)))].sort();
+  }
+  if (event.request !== undefined) entry.request = ident('request', event.request);
+  if (event.count !== undefined) {
+    if (!Number.isSafeInteger(event.count) || event.count < 0) {
+      throw new AuditEntryError(
+        'INVALID_ENTRY',
+        'audit entry field "count" must be a non-negative integer',
+        'count',
+      );
+    }
+    entry.count = event.count;
+  }
+  return entry;
+}
+
+// INVARIANT: the leaf bytes of an entry are the UTF-8 of this canonical JSON — keys in code-unit
+// order, no whitespace, integers only, strings as JSON.stringify writes them (RFC 8785 for this
+// subset). Changing it changes every leaf hash already in a log; a new format needs a new `v`.
+const KEY_ORDER = [
+  'action',
+  'actor',
+  'count',
+  'fields',
+  'outcome',
+  'purpose',
+  'request',
+  'role',
+  'subject',
+  'tenant',
+  'time',
+  'v',
+] as const;
+
+/** The exact leaf bytes of an entry. */
+export function encodeEntry(entry: AuditEntry): Uint8Array {
+  let s = '{';
+  for (const key of KEY_ORDER) {
+    const value = entry[key];
+    if (value === undefined) continue;
+    if (s.length > 1) s += ',';
+    s += `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  }
+  s += '}';
+  const bytes = Buffer.from(s, 'utf8');
+  if (bytes.length > MAX_ENTRY_BYTES) {
+    throw new AuditEntryError(
+      'ENTRY_TOO_LARGE',
+      `audit entry is ${bytes.length} bytes, over ${MAX_ENTRY_BYTES}`,
+    );
+  }
+  return bytes;
+}
+
+/**
+ * Read leaf bytes back (for `find`, export and replay). Input may come from a tampered database:
+ * anything but a well-formed entry that re-encodes to the same bytes is an `INVALID_ENTRY`.
+ */
+export function decodeEntry(bytes: Uint8Array): AuditEntry {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  } catch {
+    throw new AuditEntryError('INVALID_ENTRY', 'audit entry is not JSON');
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== 1) {
+    throw new AuditEntryError('INVALID_ENTRY', 'audit entry has an unknown format version');
+  }
+  const r = raw as Record<string, unknown>;
+  const time = typeof r.time === 'string' && TIME.test(r.time) ? new Date(r.time) : undefined;
+  if (time === undefined) throw new AuditEntryError('INVALID_ENTRY', 'audit entry time is malformed', 'time');
+  const entry = toEntry({ ...(r as unknown as AuditEvent), time }, () => time);
+  const again = encodeEntry(entry);
+  if (Buffer.compare(again, bytes) !== 0) {
+    throw new AuditEntryError('INVALID_ENTRY', 'audit entry is not in canonical form');
+  }
+  return entry;
+}
