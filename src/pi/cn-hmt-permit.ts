@@ -18,12 +18,12 @@
  * @module
  */
 
-import { BAD_FORMAT as R_FORMAT } from './results.ts';
+import { type DocumentForm, formsValidator } from './results.ts';
 import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
-import type { Check, MaskOptions, PiType, Validation } from './types.ts';
+import type { MaskOptions, PiType } from './types.ts';
 
-const FORMS: readonly { readonly re: RegExp; readonly kind: string; readonly score: number }[] = [
+const FORMS: readonly DocumentForm[] = [
   { re: /^H\d{8}(?:\d{2})?$/, kind: 'home-return-hk', score: 0.4 },
   { re: /^M\d{8}(?:\d{2})?$/, kind: 'home-return-mo', score: 0.4 },
   { re: /^C(?:\d{8}|[A-HJ-NP-Z]\d{7})$/, kind: 'eep-hk-mo', score: 0.4 },
@@ -33,25 +33,12 @@ const FORMS: readonly { readonly re: RegExp; readonly kind: string; readonly sco
 ];
 const RE_PARENS = /[()]/g;
 
-const CHECKS = Object.freeze<Check[]>([
-  { name: 'format', passed: true },
-  { name: 'checksum', passed: undefined },
-]);
-const RESULTS: readonly Validation[] = FORMS.map((f) =>
-  Object.freeze({ valid: true, score: f.score, kind: f.kind, checks: CHECKS }),
-);
-
 /** Compact, upper-case, without parentheses (old booklets sometimes bracket a suffix). */
 function normalise(value: string): string {
   return compact(value).replace(RE_PARENS, '');
 }
 
-function validate(value: string): Validation {
-  const s = normalise(value);
-  if (s.length < 8 || s.length > 11) return R_FORMAT;
-  for (let i = 0; i < FORMS.length; i++) if (FORMS[i]!.re.test(s)) return RESULTS[i]!;
-  return R_FORMAT;
-}
+const validate = formsValidator(FORMS, 8, 11, normalise);
 
 /** Display mask: keep the first 2 and last 2 characters: `H1234567800` → `H1*******00`. */
 function mask(value: string, options?: MaskOptions): string {

@@ -21,9 +21,8 @@
  * @module
  */
 
-import { countSelected, isDigitCode, maskSelected } from './cn-mobile.ts';
 import { AREA_CODES, type AreaCodeInfo } from './data/area-codes.ts';
-import { compact, foldWidth } from './text.ts';
+import { compact, countSelected, foldWidth, isDigitCode, maskDigits, maskSelected } from './text.ts';
 import type { MaskOptions, PiType, Validation } from './types.ts';
 
 const CONTEXT_RAISE = [
@@ -253,9 +252,7 @@ function maskLandline(value: string, options?: MaskOptions): string {
   const writtenArea = p.trunkWritten ? p.area.length : p.area.length - 1;
   const end = total - (p.ext?.length ?? 0); // digits after this index are the extension
   const from = p.prefixDigits + (options?.keepStart ?? writtenArea);
-  const to = end - (options?.keepEnd ?? 2);
-  if (from >= to) return maskSelected(value, isDigitCode, p.prefixDigits, end, char);
-  return maskSelected(value, isDigitCode, from, to, char);
+  return maskDigits(value, from, end - (options?.keepEnd ?? 2), p.prefixDigits, end, char);
 }
 
 /** `CN_LANDLINE`: mainland fixed-line numbers with a real area code, and 400/800 service numbers. */

@@ -21,8 +21,7 @@
  * @module
  */
 
-import { countSelected, maskSelected } from './cn-mobile.ts';
-import { compact } from './text.ts';
+import { compact, countSelected, maskSelected } from './text.ts';
 import type { MaskOptions, PiType, Validation } from './types.ts';
 
 /** Province abbreviations used as the first character (31 provincial-level divisions). */

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mobile, unallocatedMobileLike } from '../../test/synth/contacts.ts';
 import { mulberry32 } from '../../test/synth/rng.ts';
-import { cnMobile, countSelected, maskSelected, mobileCarrier } from './cn-mobile.ts';
+import { cnMobile, mobileCarrier } from './cn-mobile.ts';
+import { countSelected, maskSelected } from './text.ts';
 
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 

@@ -23,7 +23,7 @@ import {
   type MobileUse,
 } from './data/mobile-prefixes.ts';
 import { THING_ID_CUES } from './shared-cues.ts';
-import { compact } from './text.ts';
+import { compact, countSelected, isDigitCode, maskDigits } from './text.ts';
 import type { Check, MaskOptions, PiType, Validation } from './types.ts';
 
 export type { MobileCarrier } from './data/mobile-prefixes.ts';
@@ -178,64 +178,6 @@ function validateMobile(value: string): Validation {
   return { valid: true, score: 0.6, checks: PASSED, kind: seg.use === 'public' ? seg.carrier : seg.use };
 }
 
-/** True for ASCII or full-width digits, the characters a phone-number mask counts. */
-export function isDigitCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19);
-}
-
-/** The code point at `i` (a surrogate pair as one, a lone surrogate as itself), as `for…of` reads it. */
-function codePointAt(value: string, i: number): number {
-  const c = value.charCodeAt(i);
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
-    const d = value.charCodeAt(i + 1);
-    if (d >= 0xdc00 && d <= 0xdfff) return (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
-  }
-  return c;
-}
-
-/** How many code points of `value` satisfy `select`. */
-export function countSelected(value: string, select: (codePoint: number) => boolean): number {
-  // Indexed rather than `for…of`: no one-character string per step (masks run for every finding).
-  let n = 0;
-  for (let i = 0; i < value.length; ) {
-    const cp = codePointAt(value, i);
-    if (select(cp)) n++;
-    i += cp > 0xffff ? 2 : 1;
-  }
-  return n;
-}
-
-/**
- * Mask in place: of the code points that `select` picks, those with index in `[from, to)` become
- * `char`; everything else (separators, a `+86` prefix, parentheses) stays as written, so a masked
- * span can replace the original in running text.
- */
-export function maskSelected(
-  value: string,
-  select: (codePoint: number) => boolean,
-  from: number,
-  to: number,
-  char = '*',
-): string {
-  let out = '';
-  let i = 0;
-  // Runs of kept characters are copied as slices.
-  let kept = 0;
-  for (let p = 0; p < value.length; ) {
-    const cp = codePointAt(value, p);
-    const width = cp > 0xffff ? 2 : 1;
-    if (select(cp)) {
-      if (i >= from && i < to) {
-        out += value.slice(kept, p) + char;
-        kept = p + width;
-      }
-      i++;
-    }
-    p += width;
-  }
-  return kept === 0 ? value : out + value.slice(kept);
-}
-
 function maskMobile(value: string, options?: MaskOptions): string {
   const keepStart = options?.keepStart ?? 3;
   const keepEnd = options?.keepEnd ?? 4;
@@ -245,10 +187,7 @@ function maskMobile(value: string, options?: MaskOptions): string {
   // Digits before the national number (86, 0086, a trunk 0) are a prefix and stay readable.
   const national = allDigits(n) && (n.length === 11 || n.length === 13) ? n.length : total;
   const skip = Math.max(0, total - national);
-  const from = skip + keepStart;
-  const to = total - keepEnd;
-  if (from >= to) return maskSelected(value, isDigitCode, skip, total, char);
-  return maskSelected(value, isDigitCode, from, to, char);
+  return maskDigits(value, skip + keepStart, total - keepEnd, skip, total, char);
 }
 
 /** `CN_MOBILE`: mainland mobile numbers, checked against the MIIT network-number allocation. */

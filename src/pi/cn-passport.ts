@@ -22,13 +22,13 @@
  * @module
  */
 
-import { BAD_FORMAT as R_FORMAT } from './results.ts';
+import { type DocumentForm, formsValidator } from './results.ts';
 import { DOCUMENT_CUES, DOCUMENT_FIELDS } from './shared-cues.ts';
 import { compact, keepEnds } from './text.ts';
-import type { Check, MaskOptions, PiType, Validation } from './types.ts';
+import type { MaskOptions, PiType } from './types.ts';
 
 /** Tried in order; the first match decides `kind` and score. */
-const FORMS: readonly { readonly re: RegExp; readonly kind: string; readonly score: number }[] = [
+const FORMS: readonly DocumentForm[] = [
   { re: /^E(?:\d{8}|[A-HJ-NP-Z]\d{7})$/, kind: 'e-passport', score: 0.45 },
   { re: /^G\d{8}$/, kind: 'ordinary-legacy', score: 0.45 },
   { re: /^1[45]\d{7}$/, kind: 'ordinary-legacy', score: 0.3 },
@@ -41,24 +41,11 @@ const FORMS: readonly { readonly re: RegExp; readonly kind: string; readonly sco
   { re: /^S\d{7,8}$/, kind: 'service', score: 0.3 },
 ];
 
-const CHECKS = Object.freeze<Check[]>([
-  { name: 'format', passed: true },
-  { name: 'checksum', passed: undefined },
-]);
-const RESULTS: readonly Validation[] = FORMS.map((f) =>
-  Object.freeze({ valid: true, score: f.score, kind: f.kind, checks: CHECKS }),
-);
-
 function normalise(value: string): string {
   return compact(value);
 }
 
-function validate(value: string): Validation {
-  const s = compact(value);
-  if (s.length < 8 || s.length > 9) return R_FORMAT;
-  for (let i = 0; i < FORMS.length; i++) if (FORMS[i]!.re.test(s)) return RESULTS[i]!;
-  return R_FORMAT;
-}
+const validate = formsValidator(FORMS, 8, 9, compact);
 
 /** Display mask: keep the first 2 and last 2 characters: `E12345678` → `E1*****78`. */
 function mask(value: string, options?: MaskOptions): string {

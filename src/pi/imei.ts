@@ -24,9 +24,8 @@
  * @module
  */
 
-import { countSelected, isDigitCode, maskSelected } from './cn-mobile.ts';
 import { THING_ID_CUES } from './shared-cues.ts';
-import { compact, luhnValid } from './text.ts';
+import { compact, countSelected, isDigitCode, luhnValid, maskSelected } from './text.ts';
 import type { MaskOptions, PiType, Validation } from './types.ts';
 
 const CONTEXT_RAISE = [

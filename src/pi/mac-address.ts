@@ -21,8 +21,7 @@
  * @module
  */
 
-import { countSelected, maskSelected } from './cn-mobile.ts';
-import { foldWidth } from './text.ts';
+import { countSelected, foldWidth, maskSelected } from './text.ts';
 import type { MaskOptions, PiType, Validation } from './types.ts';
 
 const CONTEXT_RAISE = [

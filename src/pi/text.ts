@@ -123,3 +123,77 @@ export function todayInShanghai(now?: Date): number {
   // `Date.now()` rather than a default `new Date()`: validators call this for every candidate.
   return Math.floor(((now === undefined ? Date.now() : now.getTime()) + 8 * 3_600_000) / 86_400_000);
 }
+
+/** True for ASCII or full-width digits, the characters a phone-number mask counts. */
+export function isDigitCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19);
+}
+
+/** The code point at `i` (a surrogate pair as one, a lone surrogate as itself), as `for…of` reads it. */
+function codePointAt(value: string, i: number): number {
+  const c = value.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
+    const d = value.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+  }
+  return c;
+}
+
+/** How many code points of `value` satisfy `select`. */
+export function countSelected(value: string, select: (codePoint: number) => boolean): number {
+  // Indexed rather than `for…of`: no one-character string per step (masks run for every finding).
+  let n = 0;
+  for (let i = 0; i < value.length; ) {
+    const cp = codePointAt(value, i);
+    if (select(cp)) n++;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return n;
+}
+
+/**
+ * Mask in place: of the code points that `select` picks, those with index in `[from, to)` become
+ * `char`; everything else (separators, a `+86` prefix, parentheses) stays as written, so a masked
+ * span can replace the original in running text.
+ */
+export function maskSelected(
+  value: string,
+  select: (codePoint: number) => boolean,
+  from: number,
+  to: number,
+  char = '*',
+): string {
+  let out = '';
+  let i = 0;
+  // Runs of kept characters are copied as slices.
+  let kept = 0;
+  for (let p = 0; p < value.length; ) {
+    const cp = codePointAt(value, p);
+    const width = cp > 0xffff ? 2 : 1;
+    if (select(cp)) {
+      if (i >= from && i < to) {
+        out += value.slice(kept, p) + char;
+        kept = p + width;
+      }
+      i++;
+    }
+    p += width;
+  }
+  return kept === 0 ? value : out + value.slice(kept);
+}
+
+/**
+ * Mask digits `[from, to)` (counted over ASCII and full-width digits only); when that range is
+ * empty (a short value), mask `[fallbackFrom, fallbackTo)` instead, so something is always hidden.
+ */
+export function maskDigits(
+  value: string,
+  from: number,
+  to: number,
+  fallbackFrom: number,
+  fallbackTo: number,
+  char: string,
+): string {
+  if (from >= to) return maskSelected(value, isDigitCode, fallbackFrom, fallbackTo, char);
+  return maskSelected(value, isDigitCode, from, to, char);
+}
