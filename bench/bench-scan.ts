@@ -27,6 +27,7 @@ import {
   parseBytes,
   parseFlags,
   REPO_DIR,
+  runMain,
   str,
 } from './lib/cli.ts';
 import { normaliseFor, valueMatches } from './lib/match.ts';
@@ -706,14 +707,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exitCode = 2;
-    },
-  );
-}
+if (import.meta.main) runMain(main);

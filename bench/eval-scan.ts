@@ -34,6 +34,7 @@ import {
   parseBytes,
   parseFlags,
   REPO_DIR,
+  runMain,
   str,
 } from './lib/cli.ts';
 import { type MatchResult, matchFindings, prf, targetFor } from './lib/match.ts';
@@ -346,14 +347,4 @@ async function main(): Promise<number> {
   return flags.check && failed.length > 0 ? 1 : 0;
 }
 
-if (import.meta.main) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exitCode = 2;
-    },
-  );
-}
+if (import.meta.main) runMain(main);
