@@ -12,6 +12,7 @@
 import { cnBankCard } from '../pi/cn-bank-card.ts';
 import { cnMobile } from '../pi/cn-mobile.ts';
 import { cnResidentId } from '../pi/cn-resident-id.ts';
+import { AuditError } from './errors.ts';
 
 /** What a caller records. */
 export interface AuditEvent {
@@ -46,16 +47,16 @@ export interface AuditEntry extends Omit<AuditEvent, 'time'> {
   readonly time: string;
 }
 
+/** Why an event cannot become an entry (stable codes, see errors.ts). */
 export type AuditEntryErrorCode = 'INVALID_ENTRY' | 'ENTRY_CONTAINS_PI' | 'ENTRY_TOO_LARGE';
 
-export class AuditEntryError extends Error {
-  override readonly name = 'AuditEntryError';
-  readonly code: AuditEntryErrorCode;
-  /** The entry field at fault (never its value). */
+/** An event or stored entry that is not a valid audit entry; names the field, never its value. */
+export class AuditEntryError extends AuditError<AuditEntryErrorCode> {
+  /** The entry field at fault. */
   readonly field: string | undefined;
   constructor(code: AuditEntryErrorCode, message: string, field?: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
+    this.name = 'AuditEntryError';
     this.field = field;
   }
 }

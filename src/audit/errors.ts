@@ -53,7 +53,7 @@ export const SIGNER_ERROR_CODES = [
 ] as const;
 
 /** What the injected storage returned cannot be used (missing or short tile, state mismatch). */
-export const STORAGE_ERROR_CODES = ['MISSING_TILE', 'SHORT_TILE', 'STATE_MISMATCH'] as const;
+export const STORAGE_ERROR_CODES = ['MISSING_TILE', 'SHORT_TILE', 'MISSING_ENTRY', 'STATE_MISMATCH'] as const;
 
 /** One of {@link FORMAT_ERROR_CODES}. */
 export type FormatErrorCode = (typeof FORMAT_ERROR_CODES)[number];
