@@ -1,0 +1,232 @@
+/**
+ * The audit log's rows: tree state, entries, tiles, checkpoints and the subject index of one log,
+ * on either store dialect. Everything read here may have been tampered with; callers verify.
+ *
+ * @module
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { chunkRows } from '../../store/batch.ts';
+import { toBigInt } from '../../store/int8.ts';
+import type { StoreDialect } from '../../store/store.types.ts';
+import { StorageError } from '../errors.ts';
+import type { TileReader } from '../tile-hash-reader.ts';
+import type { TileId } from '../tile-path.ts';
+import type { TileData } from '../tree-appender.ts';
+import type { AuditTables } from './schema.ts';
+
+/** The committed state of a log. */
+export interface LogRow {
+  readonly origin: string;
+  readonly hashAlgorithm: string;
+  readonly size: bigint;
+  readonly root: Uint8Array;
+}
+
+/** One group commit: entries `[oldSize, oldSize + entries.length)` and what they change. */
+export interface BatchWrite {
+  readonly oldSize: bigint;
+  readonly entries: readonly Uint8Array[];
+  readonly tiles: readonly TileData[];
+  readonly root: Uint8Array;
+  /** Subject identifiers named by the entries, with the entry index. */
+  readonly subjects: readonly { readonly subject: string; readonly idx: bigint }[];
+}
+
+const bytes = (v: Uint8Array): Uint8Array => (Buffer.isBuffer(v) ? new Uint8Array(v) : v);
+
+/** Rows of one log (`logId`) in an open store. */
+export class LogStore {
+  readonly #db: Kysely<AuditTables>;
+  readonly #dialect: StoreDialect;
+  readonly logId: string;
+
+  constructor(db: Kysely<AuditTables>, dialect: StoreDialect, logId: string) {
+    this.#db = db;
+    this.#dialect = dialect;
+    this.logId = logId;
+  }
+
+  get dialect(): StoreDialect {
+    return this.#dialect;
+  }
+
+  /** The log's committed state, or `undefined` if the log does not exist yet. */
+  async readLog(db: Kysely<AuditTables> = this.#db): Promise<LogRow | undefined> {
+    const row = await db
+      .selectFrom('audit_logs')
+      .select(['origin', 'hash_alg', 'size', 'root'])
+      .where('log_id', '=', this.logId)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return {
+      origin: row.origin,
+      hashAlgorithm: row.hash_alg,
+      size: toBigInt(row.size),
+      root: bytes(row.root),
+    };
+  }
+
+  /** Creates the (empty) log unless it exists; returns the stored row either way. */
+  async createLog(origin: string, hashAlgorithm: string, emptyRoot: Uint8Array, now: Date): Promise<LogRow> {
+    await this.#db
+      .insertInto('audit_logs')
+      .values({
+        log_id: this.logId,
+        origin,
+        hash_alg: hashAlgorithm,
+        size: 0n,
+        root: emptyRoot,
+        created_at: now.toISOString(),
+      })
+      .onConflict((oc) => oc.column('log_id').doNothing())
+      .execute();
+    const row = await this.readLog();
+    if (row === undefined) throw new StorageError('STATE_MISMATCH', 'audit log row vanished after creation');
+    return row;
+  }
+
+  /** Stored tiles, at their stored (possibly wider) width; `undefined` where missing. */
+  readonly readTiles: TileReader = async (ids) => {
+    const found = new Map<string, Uint8Array>();
+    for (const chunk of chunkRows(ids, 2, this.#dialect, 200)) {
+      const rows = await this.#db
+        .selectFrom('audit_tiles')
+        .select(['level', 'idx', 'hashes'])
+        .where('log_id', '=', this.logId)
+        .where((eb) => eb.or(chunk.map((t) => eb.and([eb('level', '=', t.level), eb('idx', '=', t.index)]))))
+        .execute();
+      for (const r of rows) found.set(`${r.level}/${toBigInt(r.idx)}`, bytes(r.hashes));
+    }
+    return ids.map((t: TileId) => found.get(`${t.level}/${t.index}`));
+  };
+
+  /** Entries `[from, to)` in order; a StorageError if any is missing. */
+  async readEntries(from: bigint, to: bigint): Promise<Uint8Array[]> {
+    if (to <= from) return [];
+    const rows = await this.#db
+      .selectFrom('audit_entries')
+      .select(['idx', 'data'])
+      .where('log_id', '=', this.logId)
+      .where('idx', '>=', from)
+      .where('idx', '<', to)
+      .orderBy('idx')
+      .execute();
+    const out: Uint8Array[] = [];
+    let expected = from;
+    for (const r of rows) {
+      if (toBigInt(r.idx) !== expected) break;
+      out.push(bytes(r.data));
+      expected++;
+    }
+    if (expected !== to) throw new StorageError('MISSING_ENTRY', `audit entry ${expected} is not stored`);
+    return out;
+  }
+
+  /**
+   * Writes one batch atomically: entries, tiles, subject index and the new state. Fails with
+   * `STATE_MISMATCH` (and writes nothing) if the stored size is no longer `oldSize`, i.e. another
+   * sequencer appended meanwhile; the caller reloads and retries.
+   */
+  async writeBatch(batch: BatchWrite): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await this.#lockState(trx, batch.oldSize);
+      const rows = batch.entries.map((data, i) => ({
+        log_id: this.logId,
+        idx: batch.oldSize + BigInt(i),
+        data,
+      }));
+      for (const chunk of chunkRows(rows, 3, this.#dialect)) {
+        await trx.insertInto('audit_entries').values(chunk).execute();
+      }
+      const tiles = batch.tiles.map((t) => ({
+        log_id: this.logId,
+        level: t.level,
+        idx: t.index,
+        width: t.width,
+        hashes: t.hashes,
+      }));
+      for (const chunk of chunkRows(tiles, 5, this.#dialect)) {
+        await trx
+          .insertInto('audit_tiles')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.columns(['log_id', 'level', 'idx']).doUpdateSet((eb) => ({
+              width: eb.ref('excluded.width'),
+              hashes: eb.ref('excluded.hashes'),
+            })),
+          )
+          .execute();
+      }
+      const subjects = batch.subjects.map((s) => ({ log_id: this.logId, subject: s.subject, idx: s.idx }));
+      for (const chunk of chunkRows(subjects, 3, this.#dialect)) {
+        await trx.insertInto('audit_subjects').values(chunk).execute();
+      }
+      const newSize = batch.oldSize + BigInt(batch.entries.length);
+      await trx
+        .updateTable('audit_logs')
+        .set({ size: newSize, root: batch.root })
+        .where('log_id', '=', this.logId)
+        .execute();
+    });
+  }
+
+  async #lockState(trx: Transaction<AuditTables>, expectedSize: bigint): Promise<void> {
+    // SQLite: the writer already holds the database write lock (BEGIN IMMEDIATE).
+    // PostgreSQL: the row lock serialises sequencers of this log across processes.
+    const query = trx.selectFrom('audit_logs').select('size').where('log_id', '=', this.logId);
+    const row = await (this.#dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+    if (row === undefined) throw new StorageError('STATE_MISMATCH', 'audit log does not exist');
+    if (toBigInt(row.size) !== expectedSize) {
+      throw new StorageError('STATE_MISMATCH', 'audit log grew under this sequencer');
+    }
+  }
+
+  /**
+   * Stores a signed checkpoint with the cosignatures gathered for it. Checkpoints are append-only:
+   * a second note for a size already stored is ignored (the log signature over an unchanged body
+   * is identical, Ed25519 being deterministic).
+   */
+  async saveCheckpoint(size: bigint, note: string, now: Date): Promise<void> {
+    await this.#db
+      .insertInto('audit_checkpoints')
+      .values({ log_id: this.logId, size, note, created_at: now.toISOString() })
+      .onConflict((oc) => oc.columns(['log_id', 'size']).doNothing())
+      .execute();
+  }
+
+  /** The stored note for `size`, if any. */
+  async checkpointAt(size: bigint): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('audit_checkpoints')
+      .select('note')
+      .where('log_id', '=', this.logId)
+      .where('size', '=', size)
+      .executeTakeFirst();
+    return row?.note;
+  }
+
+  /** The newest stored checkpoint. */
+  async latestCheckpoint(): Promise<{ size: bigint; note: string } | undefined> {
+    const row = await this.#db
+      .selectFrom('audit_checkpoints')
+      .select(['size', 'note'])
+      .where('log_id', '=', this.logId)
+      .orderBy('size', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? undefined : { size: toBigInt(row.size), note: row.note };
+  }
+
+  /** Indices of the entries that name `subject`, ascending. */
+  async entriesAbout(subject: string, limit = 10_000): Promise<bigint[]> {
+    const rows = await this.#db
+      .selectFrom('audit_subjects')
+      .select('idx')
+      .where('log_id', '=', this.logId)
+      .where('subject', '=', subject)
+      .orderBy('idx')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toBigInt(r.idx));
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The audit log's tables, and the migrations that create them.
+ *
+ * One row per log in `audit_logs` holds the committed tree state (size, root); entries, C2SP tiles
+ * (each stored once at its latest width: a partial tile is a prefix of every wider version),
+ * signed checkpoints and a subject index hang off it. A log is the deployment's, not a tenant's:
+ * tenants appear inside entries, so `log_id` leads every key here (DESIGN.md §7's tenant rule
+ * applies to tenant-owned rows). The entry index is the only sequence in the system.
+ *
+ * @module
+ */
+import { type ColumnType, sql } from 'kysely';
+import type { Migration } from '../../store/migration.types.ts';
+
+/** A 64-bit column: written as bigint or number, read as bigint (store/int8.ts). */
+type Int8 = ColumnType<bigint, bigint | number, bigint | number>;
+
+export interface AuditLogsTable {
+  log_id: string;
+  origin: string;
+  hash_alg: string;
+  /** Committed tree size: entries `[0, size)` and their tiles are durable. */
+  size: Int8;
+  root: Uint8Array;
+  created_at: string;
+}
+
+export interface AuditEntriesTable {
+  log_id: string;
+  idx: Int8;
+  /** The exact leaf bytes (canonical JSON, see entry.ts). */
+  data: Uint8Array;
+}
+
+export interface AuditTilesTable {
+  log_id: string;
+  level: number;
+  idx: Int8;
+  width: number;
+  hashes: Uint8Array;
+}
+
+export interface AuditCheckpointsTable {
+  log_id: string;
+  size: Int8;
+  /** The signed note, with any witness cosignatures appended. */
+  note: string;
+  created_at: string;
+}
+
+/** Which entries name which subject identifier (`hmac-…`): `audit find` without a full scan. */
+export interface AuditSubjectsTable {
+  log_id: string;
+  subject: string;
+  idx: Int8;
+}
+
+export interface AuditTables {
+  audit_logs: AuditLogsTable;
+  audit_entries: AuditEntriesTable;
+  audit_tiles: AuditTilesTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_subjects: AuditSubjectsTable;
+}
+
+/** Applied at start-up by whoever opens the store with the audit log in it. */
+export const AUDIT_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 'audit/0001-log',
+    async up(db, dialect) {
+      const blob = dialect === 'sqlite' ? 'blob' : 'bytea';
+      await db.schema
+        .createTable('audit_logs')
+        .addColumn('log_id', 'text', (c) => c.primaryKey())
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('hash_alg', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('root', blob, (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('audit_entries')
+        .addColumn('log_id', 'text', (c) => c.notNull())
+        .addColumn('idx', 'bigint', (c) => c.notNull())
+        .addColumn('data', blob, (c) => c.notNull())
+        .addPrimaryKeyConstraint('audit_entries_pk', ['log_id', 'idx'])
+        .execute();
+      await db.schema
+        .createTable('audit_tiles')
+        .addColumn('log_id', 'text', (c) => c.notNull())
+        .addColumn('level', 'integer', (c) => c.notNull())
+        .addColumn('idx', 'bigint', (c) => c.notNull())
+        .addColumn('width', 'integer', (c) => c.notNull())
+        .addColumn('hashes', blob, (c) => c.notNull())
+        .addPrimaryKeyConstraint('audit_tiles_pk', ['log_id', 'level', 'idx'])
+        .execute();
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('log_id', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('audit_checkpoints_pk', ['log_id', 'size'])
+        .execute();
+      await db.schema
+        .createTable('audit_subjects')
+        .addColumn('log_id', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('idx', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('audit_subjects_pk', ['log_id', 'subject', 'idx'])
+        .execute();
+      // Defence in depth only (an administrator can drop a trigger; the Merkle tree and the
+      // checkpoints held outside are what make tampering evident): the application cannot
+      // rewrite or delete entries and checkpoints through ordinary statements.
+      if (dialect === 'sqlite') {
+        for (const table of ['audit_entries', 'audit_checkpoints']) {
+          for (const op of ['UPDATE', 'DELETE']) {
+            await sql
+              .raw(
+                `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} ` +
+                  `BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+              )
+              .execute(db);
+          }
+        }
+      } else {
+        await sql
+          .raw(
+            `CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ ` +
+              `BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`,
+          )
+          .execute(db);
+        for (const table of ['audit_entries', 'audit_checkpoints']) {
+          await sql
+            .raw(
+              `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} ` +
+                `FOR EACH ROW EXECUTE FUNCTION audit_append_only()`,
+            )
+            .execute(db);
+        }
+      }
+    },
+  },
+];
