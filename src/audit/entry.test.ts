@@ -72,7 +72,7 @@ describe('when an event carries personal information', () => {
   it.each([
     [
       'a mobile number in the request id',
-      () => ({ ...event, request: `q${mobile(rng, { format: 'plain' })}` }),
+      () => ({ ...event, request: `q-${mobile(rng, { format: 'plain' })}` }),
       'request',
     ],
     ['a resident ID as the actor', () => ({ ...event, actor: residentId(rng) }), 'actor'],
@@ -101,6 +101,19 @@ describe('when an event carries personal information', () => {
     const m = mobile(rng, { format: 'plain' });
     const dashed = `${m.slice(0, 3)}-${m.slice(3, 7)}-${m.slice(7)}`;
     expect(errorOf(() => toEntry({ ...event, request: dashed }, clock)).code).toBe('ENTRY_CONTAINS_PI');
+  });
+
+  it('accepts every HMAC identifier and hex id, whatever digit runs they hold', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9a-f]{64}$/), fc.uuid(), (hex, uuid) => {
+        expect(() =>
+          toEntry({ ...event, subject: `hmac-sha256:${hex}`, request: uuid }, clock),
+        ).not.toThrow();
+      }),
+      { numRuns: 2000 },
+    );
+    const digitsInHex = `hmac-sha256:${'13912345678'.padEnd(64, 'a')}`;
+    expect(() => toEntry({ ...event, subject: digitsInHex }, clock)).not.toThrow();
   });
 
   it('accepts long digit runs that are not PI (timestamps in ids)', () => {

@@ -78,26 +78,57 @@ function ident(name: string, value: unknown, pattern = IDENT): string {
   return value;
 }
 
+/** How people group the digits of phones, IDs and cards: `139-1234-5678`, `6222.0212.3456.7890`. */
+const GROUPINGS = new Set(['3,4,4', '6,8,4', '4,4,4,4', '4,4,4,4,3', '4,4,4,7', '6,13']);
+
+function isPiNumber(digits: string): boolean {
+  return (
+    digits.length >= 11 &&
+    (cnMobile.validate(digits).valid ||
+      cnResidentId.validate(digits).valid ||
+      cnBankCard.validate(digits).score >= 0.7)
+  );
+}
+
 /**
- * A digit run (separators `-` `.` allowed inside, as in 139-1234-5678) that validates as a mobile,
- * resident ID or card number is PI, whatever the field.
+ * A number that validates as a mobile, resident ID or bank card is PI, whatever the field. Numbers
+ * are the all-digit tokens of a value (an ID may end in X), and runs of such tokens joined by `-`
+ * or `.` in a conventional grouping (139-1234-5678). Digits inside a token with letters are not
+ * numbers: a hex HMAC often holds eleven digits in a row and must not be refused for it, nor a
+ * UUID whose groups happen to be all digits.
  */
 function refusePi(name: string, value: string): void {
-  const runs = value.match(/\d[\d.-]{9,}[\dXx]/g);
-  if (runs === null) return;
-  for (const run of runs) {
-    const digits = run.replace(/[.-]/g, '');
-    if (digits.length < 11) continue;
-    if (
-      cnMobile.validate(digits).valid ||
-      cnResidentId.validate(digits).valid ||
-      cnBankCard.validate(digits).score >= 0.7
-    ) {
-      throw new AuditEntryError(
-        'ENTRY_CONTAINS_PI',
-        `audit entry field "${name}" looks like it holds a phone, ID or card number; record an HMAC instead`,
-        name,
-      );
+  if (!/\d{3}/.test(value)) return; // the common case: nothing number-like
+  const runs: string[][] = [];
+  let run: string[] = [];
+  // Tokens with the separator that ended each: a run continues only across `-` or `.`.
+  for (const m of value.matchAll(/([0-9A-Za-z]+)([^0-9A-Za-z]?)/g)) {
+    const token = m[1]!;
+    if (/^\d+[Xx]?$/.test(token)) run.push(token);
+    else if (run.length > 0) {
+      runs.push(run);
+      run = [];
+    }
+    if (m[2] !== '-' && m[2] !== '.' && run.length > 0) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length > 0) runs.push(run);
+  for (const r of runs) {
+    for (let i = 0; i < r.length; i++) {
+      let found = isPiNumber(r[i]!);
+      for (let j = i + 2; !found && j <= r.length; j++) {
+        const part = r.slice(i, j);
+        found = GROUPINGS.has(part.map((t) => t.length).join(',')) && isPiNumber(part.join(''));
+      }
+      if (found) {
+        throw new AuditEntryError(
+          'ENTRY_CONTAINS_PI',
+          `audit entry field "${name}" looks like it holds a phone, ID or card number; record an HMAC instead`,
+          name,
+        );
+      }
     }
   }
 }

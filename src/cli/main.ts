@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
+import { auditCommand } from './audit-command.ts';
 import { type CliIo, scanCommand } from './scan-command.ts';
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -21,12 +22,17 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     })
     .exitOverride();
   program.addCommand(scanCommand(io, setExit));
+  program.addCommand(auditCommand(io, setExit));
   // Sub-commands inherit output and exit handling.
-  for (const cmd of program.commands) {
-    cmd.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-    cmd.exitOverride();
-    cmd.showHelpAfterError('(run with --help for usage)');
-  }
+  const inherit = (parent: Command) => {
+    for (const cmd of parent.commands) {
+      cmd.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+      cmd.exitOverride();
+      cmd.showHelpAfterError('(run with --help for usage)');
+      inherit(cmd);
+    }
+  };
+  inherit(program);
   return program;
 }
 

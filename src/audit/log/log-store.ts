@@ -8,11 +8,14 @@ import type { Kysely, Transaction } from 'kysely';
 import { chunkRows } from '../../store/batch.ts';
 import { toBigInt } from '../../store/int8.ts';
 import type { StoreDialect } from '../../store/store.types.ts';
+import { parseCheckpoint } from '../checkpoint.ts';
 import { StorageError } from '../errors.ts';
+import { parseNote } from '../signed-note.ts';
 import type { TileReader } from '../tile-hash-reader.ts';
 import type { TileId } from '../tile-path.ts';
 import type { TileData } from '../tree-appender.ts';
 import type { AuditTables } from './schema.ts';
+import type { ExportableLog } from './tile-dir.ts';
 
 /** The committed state of a log. */
 export interface LogRow {
@@ -170,6 +173,85 @@ export class LogStore {
     });
   }
 
+  /**
+   * Writes a verified copy of another log (see `importLog`): its state, tiles, the imported
+   * entries (possibly a range with gaps before it) and its checkpoint, in one transaction. Only
+   * for mirrors: a mirror is never appended to.
+   */
+  async writeMirror(mirror: {
+    readonly origin: string;
+    readonly hashAlgorithm: string;
+    readonly size: bigint;
+    readonly root: Uint8Array;
+    readonly note: string;
+    readonly tiles: readonly TileData[];
+    readonly entries: readonly { readonly idx: bigint; readonly data: Uint8Array }[];
+    readonly now: Date;
+  }): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      const existing = await this.readLog(trx);
+      if (existing !== undefined && existing.size > mirror.size) {
+        throw new StorageError('STATE_MISMATCH', 'the mirror already holds a larger tree');
+      }
+      if (existing === undefined) {
+        await trx
+          .insertInto('audit_logs')
+          .values({
+            log_id: this.logId,
+            origin: mirror.origin,
+            hash_alg: mirror.hashAlgorithm,
+            size: mirror.size,
+            root: mirror.root,
+            created_at: mirror.now.toISOString(),
+          })
+          .execute();
+      } else {
+        await trx
+          .updateTable('audit_logs')
+          .set({ size: mirror.size, root: mirror.root })
+          .where('log_id', '=', this.logId)
+          .execute();
+      }
+      const tiles = mirror.tiles.map((t) => ({
+        log_id: this.logId,
+        level: t.level,
+        idx: t.index,
+        width: t.width,
+        hashes: t.hashes,
+      }));
+      for (const chunk of chunkRows(tiles, 5, this.#dialect)) {
+        await trx
+          .insertInto('audit_tiles')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.columns(['log_id', 'level', 'idx']).doUpdateSet((eb) => ({
+              width: eb.ref('excluded.width'),
+              hashes: eb.ref('excluded.hashes'),
+            })),
+          )
+          .execute();
+      }
+      const entries = mirror.entries.map((e) => ({ log_id: this.logId, idx: e.idx, data: e.data }));
+      for (const chunk of chunkRows(entries, 3, this.#dialect)) {
+        await trx
+          .insertInto('audit_entries')
+          .values(chunk)
+          .onConflict((oc) => oc.columns(['log_id', 'idx']).doNothing())
+          .execute();
+      }
+      await trx
+        .insertInto('audit_checkpoints')
+        .values({
+          log_id: this.logId,
+          size: mirror.size,
+          note: mirror.note,
+          created_at: mirror.now.toISOString(),
+        })
+        .onConflict((oc) => oc.columns(['log_id', 'size']).doNothing())
+        .execute();
+    });
+  }
+
   async #lockState(trx: Transaction<AuditTables>, expectedSize: bigint): Promise<void> {
     // SQLite: the writer already holds the database write lock (BEGIN IMMEDIATE).
     // PostgreSQL: the row lock serialises sequencers of this log across processes.
@@ -228,5 +310,15 @@ export class LogStore {
       .limit(limit)
       .execute();
     return rows.map((r) => toBigInt(r.idx));
+  }
+
+  /** This log as a `LogSource` / `ExportableLog` (for `verifyLog` and `exportLog`). */
+  asSource(): ExportableLog {
+    return {
+      latestCheckpoint: async () => (await this.latestCheckpoint())?.note,
+      readTiles: this.readTiles,
+      readEntries: (from, to) => this.readEntries(from, to),
+      checkpointSize: (note) => parseCheckpoint(parseNote(note).text).size,
+    };
   }
 }
