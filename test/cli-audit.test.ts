@@ -4,8 +4,8 @@
  * file, verification after tampering (exit 1 with the reason, trusted state untouched), export,
  * offline verification, import and search by audit hash.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -187,5 +187,99 @@ describe('shiming audit', () => {
     expect(bad.stderr).toContain('verifier key');
     const both = await shiming('audit', 'find', '--value', '1', '--hash', 'hmac-sha256:00');
     expect(both.code).toBe(2);
+  });
+});
+
+describe('shiming audit with a witness', () => {
+  it('cosigns checkpoints, and verify can require the cosignature', { timeout: 60_000 }, async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shiming-cli-witness-'));
+    env = {
+      SHIMING_DATA_DIR: join(dir, 'data'),
+      SHIMING_ROOT_KEY_FILE: join(dir, 'keys', 'root.key'),
+      SHIMING_AUDIT_CHECKPOINT_MS: '0',
+      SHIMING_ROOT_KEY: '',
+      SHIMING_DATABASE_URL: '',
+    };
+    const witnessKey = await shiming(
+      'audit',
+      'witness-key',
+      '--name',
+      'witness.test/regulator',
+      '--out',
+      join(dir, 'w.key'),
+    );
+    expect(witnessKey.code).toBe(0);
+    const wvkey = witnessKey.stdout.trim();
+    const again = await shiming(
+      'audit',
+      'witness-key',
+      '--name',
+      'witness.test/regulator',
+      '--out',
+      join(dir, 'w.key'),
+    );
+    expect(again.code).toBe(2); // never overwrites a key
+    await record(30, 0);
+    const logKey = (await shiming('audit', 'key')).stdout.trim();
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const server = spawn(
+      process.execPath,
+      [
+        ENTRY,
+        'audit',
+        'witness',
+        '--state',
+        join(dir, 'wstate'),
+        '--key',
+        join(dir, 'w.key'),
+        '--log',
+        `shiming.local/audit=${logKey}`,
+        '--listen',
+        `127.0.0.1:${port}`,
+      ],
+      { cwd: dir },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.stdout.on('data', (d: Buffer) => {
+          if (d.toString().includes('listening')) resolve();
+        });
+        server.on('exit', (code) => reject(new Error(`witness exited ${code}`)));
+      });
+      await writeFile(
+        join(dir, 'shiming.config.json'),
+        JSON.stringify({ audit: { witnesses: [{ url: `http://127.0.0.1:${port}`, key: wvkey }] } }),
+      );
+      const cp = await shiming('audit', 'checkpoint', '--new');
+      expect(cp.code).toBe(0);
+      expect(
+        cp.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('— ')),
+      ).toHaveLength(2);
+      const trusted = join(dir, 't.json');
+      const verified = await shiming(
+        'audit',
+        'verify',
+        '--trusted',
+        trusted,
+        '--log-key',
+        logKey,
+        '--witness-key',
+        wvkey,
+      );
+      expect(verified.code).toBe(0);
+      // A checkpoint the witness never saw does not satisfy a verifier that requires it.
+      await rm(join(dir, 'shiming.config.json'));
+      await record(5, 30);
+      expect((await shiming('audit', 'checkpoint', '--new')).code).toBe(0);
+      const unwitnessed = await shiming('audit', 'verify', '--trusted', trusted);
+      expect(unwitnessed.code).toBe(1);
+      expect(unwitnessed.stdout).toContain('WITNESS_QUORUM');
+    } finally {
+      server.kill('SIGTERM');
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -19,6 +19,7 @@ import { parseNote } from '../audit/signed-note.ts';
 import { loadConfig, type ShimingConfig } from '../config/config.ts';
 import { isPiTypeId } from '../pi/catalogue.ts';
 import type { CliIo } from './scan-command.ts';
+import { witnessCommand, witnessKeyCommand } from './witness-command.ts';
 
 interface GlobalOptions {
   data?: string;
@@ -216,6 +217,8 @@ export function auditCommand(io: CliIo, setExit: (code: number) => void): Comman
       }
     });
 
+  audit.addCommand(witnessCommand(io));
+  audit.addCommand(witnessKeyCommand(io));
   return audit;
 }
 

@@ -31,6 +31,8 @@ import { consistencyProof, inclusionProof } from '../proof-builder.ts';
 import { tileHashReader } from '../tile-hash-reader.ts';
 import { tileWidthAt } from '../tile-math.ts';
 import { TILE_WIDTH } from '../tile-path.ts';
+import { cosignCheckpoint } from '../witness/cosign-checkpoint.ts';
+import type { WitnessClient } from '../witness/witness-client.ts';
 import { LogStore } from './log-store.ts';
 import type { AuditTables } from './schema.ts';
 import { type Leaf, Sequencer, type SequencerOptions } from './sequencer.ts';
@@ -54,6 +56,12 @@ export interface AuditLogOptions extends SequencerOptions {
   readonly checkpointIntervalMs?: number;
   /** …or after this many new entries (default 100,000). */
   readonly checkpointEntries?: number;
+  /** Witnesses asked to cosign each checkpoint (C2SP tlog-witness). */
+  readonly witnesses?: readonly WitnessClient[];
+  /** How many of them must cosign (default all). */
+  readonly witnessQuorum?: number;
+  /** Told about each witness that did not cosign (for the operator's log and alerts). */
+  readonly onWitnessFailure?: (witness: string, error: Error) => void;
 }
 
 /** A stored entry with its index. */
@@ -75,6 +83,9 @@ export class AuditLog {
   readonly #clock: () => Date;
   readonly #checkpointEntries: bigint;
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #witnesses: readonly WitnessClient[];
+  readonly #quorum: number;
+  readonly #onWitnessFailure: ((witness: string, error: Error) => void) | undefined;
   #signedSize = -1n;
   #signing: Promise<string> | undefined;
 
@@ -86,6 +97,9 @@ export class AuditLog {
     this.#hmacKey = options.hmacKey;
     this.#clock = options.clock ?? (() => new Date());
     this.#checkpointEntries = BigInt(options.checkpointEntries ?? 100_000);
+    this.#witnesses = options.witnesses ?? [];
+    this.#quorum = options.witnessQuorum ?? this.#witnesses.length;
+    this.#onWitnessFailure = options.onWitnessFailure;
     const skey = encodeSignerKey(options.origin, ED25519_NOTE, options.signingSeed);
     this.verifierKey = encodeVerifierKey(options.origin, ED25519_NOTE, ed25519PublicKey(options.signingSeed));
     this.#signer = new CheckpointSigner({
@@ -157,7 +171,8 @@ export class AuditLog {
   /**
    * Signs a checkpoint of the committed tree now (one at a time) and stores it; returns the note.
    * The signer checks a consistency proof from its last signed checkpoint first and refuses a
-   * tree that does not extend it.
+   * tree that does not extend it. With witnesses configured, their cosignatures are appended; if
+   * fewer than the quorum cosign, the log-signed checkpoint is still stored and this rejects.
    */
   checkpoint(): Promise<string> {
     const run = (this.#signing ?? Promise.resolve('')).catch(() => '').then(() => this.#checkpoint());
@@ -171,9 +186,22 @@ export class AuditLog {
     const last = await this.#signer.lastSigned();
     const from = last?.size ?? 0n;
     const proof = from === 0n || from >= size ? [] : await this.consistencyProof(from, size);
-    const note = await this.#signer.sign({ size, root }, proof);
+    const signed = await this.#signer.sign({ size, root }, proof);
+    let note = signed;
+    let failure: unknown;
+    if (this.#witnesses.length > 0) {
+      try {
+        note = await cosignCheckpoint(signed, this.#witnesses, (from) => this.consistencyProof(from, size), {
+          quorum: this.#quorum,
+          ...(this.#onWitnessFailure === undefined ? {} : { onFailure: this.#onWitnessFailure }),
+        });
+      } catch (error) {
+        failure = error; // keep the log-signed checkpoint; the next one asks the witnesses again
+      }
+    }
     await this.#logStore.saveCheckpoint(size, note, this.#clock());
     this.#signedSize = size;
+    if (failure !== undefined) throw failure;
     return note;
   }
 

@@ -13,6 +13,7 @@ import { deriveLogSigningKey } from '../../crypto/signing-key.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.types.ts';
 import { type HashAlgorithm, hashSuite } from '../hash-suite.ts';
+import { WitnessClient } from '../witness/witness-client.ts';
 import { AuditLog, type AuditLogOptions } from './audit-log.ts';
 import { LogStore } from './log-store.ts';
 import { AUDIT_MIGRATIONS, type AuditTables } from './schema.ts';
@@ -59,6 +60,8 @@ export async function openAuditLog(
       signerState: new FileSignerStateStore(config.keys.signerStateFile),
       hmacKey,
       checkpointIntervalMs: config.audit.checkpointIntervalMs,
+      witnesses: config.audit.witnesses.map((w) => new WitnessClient({ url: w.url, verifierKey: w.key })),
+      witnessQuorum: config.audit.witnessQuorum,
       ...options.log,
     });
     const opened = keys;
