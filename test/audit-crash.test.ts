@@ -80,8 +80,7 @@ describe.each(testDialects)('kill -9 while appending on %s', (dialect) => {
         await c.end();
       };
     }
-    const config = () =>
-      loadConfig({ env: env as Record<string, string | undefined> });
+    const config = () => loadConfig({ env: env as Record<string, string | undefined> });
 
     const first = await appendThenKill(env, 1500);
     const second = await appendThenKill(env, 1500); // restart, append more, crash again

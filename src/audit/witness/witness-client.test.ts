@@ -1,12 +1,12 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { suite, TestLog, testKey } from '../../../test/support/witness-fixtures.ts';
 import { CheckpointVerifier } from '../checkpoint-verifier.ts';
 import { cosignatureVerifier, cosigner } from '../cosignature.ts';
 import { noteVerifier } from '../note-keys.ts';
 import { parseNote, signatureLine } from '../signed-note.ts';
 import { cosignCheckpoint } from './cosign-checkpoint.ts';
-import { suite, TestLog, testKey } from '../../../test/support/witness-fixtures.ts';
 import { Witness } from './witness.ts';
 import { WitnessClient } from './witness-client.ts';
 import { WitnessError } from './witness-error.ts';

@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TestLog, testKey } from '../../../test/support/witness-fixtures.ts';
 import { parseCheckpoint } from '../checkpoint.ts';
 import { parseNote } from '../signed-note.ts';
-import { TestLog, testKey } from '../../../test/support/witness-fixtures.ts';
 import { WitnessError } from './witness-error.ts';
 import { FileWitnessStateStore, witnessStateFileName } from './witness-state-file.ts';
 import type { WitnessRecord } from './witness-state-store.ts';

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { suite, TestLog, testKey } from '../../../test/support/witness-fixtures.ts';
 import { formatCheckpoint } from '../checkpoint.ts';
 import { CheckpointVerifier } from '../checkpoint-verifier.ts';
 import { cosignatureVerifier } from '../cosignature.ts';
 import { noteSigner, noteVerifier } from '../note-keys.ts';
 import { appendSignatures, openNote, signNote } from '../signed-note.ts';
 import { formatAddCheckpointBody } from './add-checkpoint-body.ts';
-import { suite, TestLog, testKey } from '../../../test/support/witness-fixtures.ts';
 import { Witness, type WitnessRefusal } from './witness.ts';
 import { MemoryWitnessStateStore, type WitnessRecord } from './witness-state-store.ts';
 
