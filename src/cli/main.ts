@@ -7,7 +7,9 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
 import { auditCommand } from './audit-command.ts';
+import { keysCommand } from './keys-command.ts';
 import { type CliIo, scanCommand } from './scan-command.ts';
+import { serveCommand } from './serve-command.ts';
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('shiming')
@@ -23,6 +25,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .exitOverride();
   program.addCommand(scanCommand(io, setExit));
   program.addCommand(auditCommand(io, setExit));
+  program.addCommand(serveCommand(io));
+  program.addCommand(keysCommand(io, setExit));
   // Sub-commands inherit output and exit handling.
   const inherit = (parent: Command) => {
     for (const cmd of parent.commands) {

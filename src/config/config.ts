@@ -13,6 +13,14 @@
  * | `audit.checkpointIntervalMs`| `SHIMING_AUDIT_CHECKPOINT_MS` | `10000`                         |
  * | `audit.witnesses`           | —                             | `[]` (`{ url, key }` each)      |
  * | `audit.witnessQuorum`       | —                             | number of witnesses             |
+ * | `server.host`               | `SHIMING_HOST`                | `127.0.0.1`                     |
+ * | `server.port`               | `SHIMING_PORT`                | `8080` (0: any free port)       |
+ * | `server.bodyLimit`          | `SHIMING_BODY_LIMIT`          | `1048576` (bytes)               |
+ * | `server.logLevel`           | `SHIMING_LOG_LEVEL`           | `info`                          |
+ * | `server.rateLimit.perSecond`| `SHIMING_RATE_LIMIT_RPS`      | `100` (per API key; 0: off)     |
+ * | `server.rateLimit.burst`    | `SHIMING_RATE_LIMIT_BURST`    | `200`                           |
+ * | `server.authCacheMs`        | `SHIMING_AUTH_CACHE_MS`       | `5000` (0: no cache)            |
+ * | `server.bootstrapTenant`    | `SHIMING_BOOTSTRAP_TENANT`    | `default`                       |
  *
  * The root key and the signer's state live under the keys directory, never in the database or
  * the data directory, so that a copy of the data is not a copy of what protects it.
@@ -34,6 +42,31 @@ export interface WitnessConfig {
   readonly key: string;
 }
 
+/** Log levels of the server (pino's, plus `silent`). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A tenant id: lower-case letters, digits and `-`, starting with a letter (no PI, no digits-only ids). */
+export const TENANT_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+
+/** `shiming serve`: where it listens and how it treats callers. */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit: number;
+  readonly logLevel: LogLevel;
+  /**
+   * Token bucket per API key, in memory: with several servers behind a load balancer each keeps
+   * its own buckets, so a key may make up to `perSecond` × servers requests a second.
+   */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** How long a verified key's row is reused before it is read again (a revocation on another server takes this long to apply here). */
+  readonly authCacheMs: number;
+  /** Tenant of the admin key created at first start. */
+  readonly bootstrapTenant: string;
+}
+
 export interface ShimingConfig {
   readonly dataDir: string;
   readonly database: DatabaseConfig;
@@ -49,6 +82,7 @@ export interface ShimingConfig {
     readonly witnesses: readonly WitnessConfig[];
     readonly witnessQuorum: number;
   };
+  readonly server: ServerConfig;
 }
 
 export type ConfigErrorCode = 'CONFIG_INVALID' | 'CONFIG_UNREADABLE';
@@ -73,7 +107,12 @@ export interface LoadConfigOptions {
   /** Config file; default `./shiming.config.json` when it exists (`SHIMING_CONFIG` overrides). */
   readonly file?: string;
   /** Values that win over file and environment (CLI flags). */
-  readonly overrides?: { readonly dataDir?: string; readonly databaseUrl?: string };
+  readonly overrides?: {
+    readonly dataDir?: string;
+    readonly databaseUrl?: string;
+    readonly host?: string;
+    readonly port?: number;
+  };
 }
 
 type Json = Record<string, unknown>;
@@ -115,11 +154,11 @@ function int(value: unknown, field: string, min: number): number | undefined {
   return n;
 }
 
-function section(json: Json, name: string): Json {
+function section(json: Json, name: string, path = name): Json {
   const v = json[name];
   if (v === undefined) return {};
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new ConfigError('CONFIG_INVALID', `${name} must be an object`, name);
+    throw new ConfigError('CONFIG_INVALID', `${path} must be an object`, path);
   }
   return v as Json;
 }
@@ -216,6 +255,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ShimingConfig {
   return {
     dataDir,
     database: database(databaseUrl, dataDir),
+    server: serverConfig(json, env, options.overrides ?? {}),
     keys: { rootKeyFile, signerStateFile: join(dirname(rootKeyFile), 'audit-signer-state.json') },
     audit: {
       origin,
@@ -224,5 +264,71 @@ export function loadConfig(options: LoadConfigOptions = {}): ShimingConfig {
       witnesses: ws,
       witnessQuorum: quorum,
     },
+  };
+}
+
+function serverConfig(
+  json: Json,
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: NonNullable<LoadConfigOptions['overrides']>,
+): ServerConfig {
+  const server = section(json, 'server');
+  const rate = section(server, 'rateLimit', 'server.rateLimit');
+  const host =
+    overrides.host ?? str(env.SHIMING_HOST, 'SHIMING_HOST') ?? str(server.host, 'server.host') ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:[\]-]{1,253}$/.test(host)) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      'server.host must be a host name or an IP address',
+      'server.host',
+    );
+  }
+  const port =
+    overrides.port ?? int(env.SHIMING_PORT, 'SHIMING_PORT', 0) ?? int(server.port, 'server.port', 0) ?? 8080;
+  if (port > 65_535)
+    throw new ConfigError('CONFIG_INVALID', 'server.port must be at most 65535', 'server.port');
+  const level =
+    str(env.SHIMING_LOG_LEVEL, 'SHIMING_LOG_LEVEL') ?? str(server.logLevel, 'server.logLevel') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `server.logLevel must be one of ${LOG_LEVELS.join(', ')}`,
+      'server.logLevel',
+    );
+  }
+  const tenant =
+    str(env.SHIMING_BOOTSTRAP_TENANT, 'SHIMING_BOOTSTRAP_TENANT') ??
+    str(server.bootstrapTenant, 'server.bootstrapTenant') ??
+    'default';
+  if (!TENANT_PATTERN.test(tenant)) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      'server.bootstrapTenant must be lower-case letters, digits and "-", starting with a letter',
+      'server.bootstrapTenant',
+    );
+  }
+  return {
+    host,
+    port,
+    bodyLimit:
+      int(env.SHIMING_BODY_LIMIT, 'SHIMING_BODY_LIMIT', 1024) ??
+      int(server.bodyLimit, 'server.bodyLimit', 1024) ??
+      1_048_576,
+    logLevel: level as LogLevel,
+    rateLimit: {
+      perSecond:
+        int(env.SHIMING_RATE_LIMIT_RPS, 'SHIMING_RATE_LIMIT_RPS', 0) ??
+        int(rate.perSecond, 'server.rateLimit.perSecond', 0) ??
+        100,
+      burst:
+        int(env.SHIMING_RATE_LIMIT_BURST, 'SHIMING_RATE_LIMIT_BURST', 1) ??
+        int(rate.burst, 'server.rateLimit.burst', 1) ??
+        200,
+    },
+    authCacheMs:
+      int(env.SHIMING_AUTH_CACHE_MS, 'SHIMING_AUTH_CACHE_MS', 0) ??
+      int(server.authCacheMs, 'server.authCacheMs', 0) ??
+      5000,
+    bootstrapTenant: tenant,
   };
 }

@@ -125,6 +125,13 @@ describe.each(testDialects)('migrate on %s', (dialect) => {
     await expect(t.open({ migrations: [table('a/1')] })).rejects.toMatchObject({ code: 'MIGRATION_UNKNOWN' });
   });
 
+  it('opens a database another layer migrated further (per-layer check)', async () => {
+    await migrate(store, [table('a/1'), table('b/1'), table('b/2')]);
+    expect(await migrate(store, [table('a/1')])).toEqual({ applied: [] });
+    expect(await migrate(store, [table('a/1'), table('a/2')])).toEqual({ applied: ['a/2'] });
+    await expect(migrate(store, [table('b/1')])).rejects.toMatchObject({ code: 'MIGRATION_UNKNOWN' });
+  });
+
   it('refuses to fill a hole before an applied migration', async () => {
     await migrate(store, [table('a/1'), table('a/3')]);
     await expect(migrate(store, [table('a/1'), table('a/2'), table('a/3')])).rejects.toMatchObject({

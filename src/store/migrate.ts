@@ -31,9 +31,21 @@ function validate(migrations: readonly Migration[]): string[] {
 }
 
 /** Refuses a database that is ahead of this code, or whose history has a hole. */
+/** The layer that owns a migration: the part of its id before `/` (`audit/0001-log` → `audit`). */
+function layerOf(id: string): string {
+  const slash = id.indexOf('/');
+  return slash < 0 ? '' : id.slice(0, slash);
+}
+
+/**
+ * Checks what the database has applied against what this code knows, layer by layer: a process
+ * that opens only the audit tables (the `shiming audit` commands) must not refuse a database the
+ * server also migrated, but must refuse one where its own layer is newer than it.
+ */
 function checkApplied(applied: readonly string[], known: readonly string[]): void {
   const knownSet = new Set(known);
-  const unknown = applied.filter((id) => !knownSet.has(id));
+  const layers = new Set(known.map(layerOf));
+  const unknown = applied.filter((id) => !knownSet.has(id) && layers.has(layerOf(id)));
   if (unknown.length > 0) {
     throw new StoreError(
       'MIGRATION_UNKNOWN',
@@ -42,13 +54,16 @@ function checkApplied(applied: readonly string[], known: readonly string[]): voi
     );
   }
   const appliedSet = new Set(applied);
-  const gap = known.findIndex((id) => !appliedSet.has(id));
-  const later = gap < 0 ? undefined : known.slice(gap + 1).find((id) => appliedSet.has(id));
-  if (later !== undefined) {
-    throw new StoreError(
-      'MIGRATION_ORDER',
-      `migration ${known[gap]} is not applied but the later ${later} is`,
-    );
+  for (const layer of layers) {
+    const ids = known.filter((id) => layerOf(id) === layer);
+    const gap = ids.findIndex((id) => !appliedSet.has(id));
+    const later = gap < 0 ? undefined : ids.slice(gap + 1).find((id) => appliedSet.has(id));
+    if (later !== undefined) {
+      throw new StoreError(
+        'MIGRATION_ORDER',
+        `migration ${ids[gap]} is not applied but the later ${later} is`,
+      );
+    }
   }
 }
 

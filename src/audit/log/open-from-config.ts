@@ -10,6 +10,7 @@ import { deriveAuditHmacKey } from '../../crypto/hmac-key.ts';
 import type { RootKeyProvider } from '../../crypto/root-key-provider.ts';
 import { openRootKeyProvider } from '../../crypto/select-root-key-provider.ts';
 import { deriveLogSigningKey } from '../../crypto/signing-key.ts';
+import type { Migration } from '../../store/migration.types.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.types.ts';
 import { type HashAlgorithm, hashSuite } from '../hash-suite.ts';
@@ -19,8 +20,8 @@ import { LogStore } from './log-store.ts';
 import { AUDIT_MIGRATIONS, type AuditTables } from './schema.ts';
 import { FileSignerStateStore } from './signer-state-file.ts';
 
-export interface OpenedAudit {
-  readonly store: Store<AuditTables>;
+export interface OpenedAudit<DB extends AuditTables = AuditTables> {
+  readonly store: Store<DB>;
   readonly keys: RootKeyProvider;
   readonly log: AuditLog;
   close(): Promise<void>;
@@ -35,25 +36,32 @@ export async function openAuditStore(config: ShimingConfig): Promise<Store<Audit
  * The log with its keys. An existing log keeps the origin and hash algorithm it was created with;
  * the configuration's only apply to a new one.
  */
-export async function openAuditLog(
+export async function openAuditLog<DB extends AuditTables = AuditTables>(
   config: ShimingConfig,
-  options: { readonly createKeys?: boolean; readonly log?: Partial<AuditLogOptions> } = {},
-): Promise<OpenedAudit> {
-  const store = await openAuditStore(config);
+  options: {
+    readonly createKeys?: boolean;
+    readonly log?: Partial<AuditLogOptions>;
+    /** Every migration of the database (the server adds its layers'); default the audit log's. */
+    readonly migrations?: readonly Migration[];
+  } = {},
+): Promise<OpenedAudit<DB>> {
+  const store = await openStore<DB>(config.database, { migrations: options.migrations ?? AUDIT_MIGRATIONS });
+  // The audit log sees only its own tables of the wider database.
+  const auditStore = store as unknown as Store<AuditTables>;
   let keys: RootKeyProvider | undefined;
   try {
     keys = await openRootKeyProvider({
       file: config.keys.rootKeyFile,
       createFile: options.createKeys ?? true,
     });
-    const existing = await new LogStore(store.db, store.dialect, 'main').readLog();
+    const existing = await new LogStore(auditStore.db, auditStore.dialect, 'main').readLog();
     const origin = existing?.origin ?? config.audit.origin;
     const algorithm = (existing?.hashAlgorithm ?? config.audit.hashAlgorithm) as HashAlgorithm;
     hashSuite(algorithm); // refuses an unknown algorithm found in the database
     const signing = await deriveLogSigningKey(keys, origin);
     const hmacKey = await deriveAuditHmacKey(keys, 'main', algorithm === 'sm3' ? 'gm' : 'intl');
     const log = await AuditLog.open({
-      store,
+      store: auditStore,
       origin,
       hashAlgorithm: algorithm,
       signingSeed: signing.seed(),

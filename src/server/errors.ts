@@ -1,0 +1,81 @@
+/**
+ * The HTTP API's error catalogue: every code a client can receive, with its status and a default
+ * message. Codes are public API (clients branch on them): never rename one, only add — and list
+ * it in docs/api.md, which a test checks both ways.
+ *
+ * Bodies are `{ "error": { "code", "message", "field"? } }`. Messages name the rule and the field,
+ * never the value a caller sent (it may be PI or a secret), and internal failures say nothing
+ * beyond `INTERNAL`: their details go to the server log only.
+ *
+ * @module
+ */
+
+/** Code → HTTP status and the message used when none is given. */
+export const API_ERRORS = {
+  INVALID_REQUEST: { status: 400, message: 'the request is not valid' },
+  UNAUTHENTICATED: { status: 401, message: 'a valid API key is required (Authorization: Bearer shk_…)' },
+  FORBIDDEN: { status: 403, message: "this API key's role may not call this route" },
+  NOT_FOUND: { status: 404, message: 'no such resource' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'the request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the request body must be application/json' },
+  RATE_LIMITED: { status: 429, message: 'too many requests for this API key; retry later' },
+  INTERNAL: { status: 500, message: 'internal error' },
+  AUDIT_UNAVAILABLE: {
+    status: 503,
+    message: 'the audit log could not record this operation, so it was not done',
+  },
+  UNAVAILABLE: { status: 503, message: 'the service is not ready' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** One of the codes in {@link API_ERRORS}. */
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** Every public code, for the docs check and clients. */
+export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
+
+/**
+ * An error meant for the caller. Throw it from hooks and handlers; the error handler turns it into
+ * the JSON body with {@link API_ERRORS}' status.
+ *
+ * @example
+ * ```ts
+ * throw new ApiError('INVALID_REQUEST', 'index must be below size', { field: 'index' });
+ * ```
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly code: ApiErrorCode;
+  readonly statusCode: number;
+  /** The request field at fault (`purpose`, `index`), never its value. */
+  readonly field: string | undefined;
+  /** Extra response headers (`Retry-After`, `WWW-Authenticate`). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    code: ApiErrorCode,
+    message: string = API_ERRORS[code].message,
+    options: { field?: string; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.statusCode = API_ERRORS[code].status;
+    this.field = options.field;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** The JSON body of an error response. */
+export interface ErrorBody {
+  readonly error: { readonly code: ApiErrorCode; readonly message: string; readonly field?: string };
+}
+
+/** The body for `error`. */
+export function errorBody(error: ApiError): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.field === undefined ? {} : { field: error.field }),
+    },
+  };
+}

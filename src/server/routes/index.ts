@@ -1,0 +1,20 @@
+/**
+ * The `/v1` route families, in the order they are mounted. A new family (the vault's subjects,
+ * tokens…) is one file under routes/ with its test beside it, and one line here.
+ *
+ * @module
+ */
+import type { RouteFamily } from '../app.types.ts';
+import { auditRoutes } from './audit.ts';
+import { auditProofRoutes } from './audit-proofs.ts';
+import { auditSearchRoutes } from './audit-search.ts';
+import { keyRoutes } from './keys.ts';
+import { whoamiRoutes } from './whoami.ts';
+
+export const V1_ROUTES: readonly RouteFamily[] = [
+  { prefix: '', tag: 'keys', plugin: whoamiRoutes },
+  { prefix: '/keys', tag: 'keys', plugin: keyRoutes },
+  { prefix: '/audit', tag: 'audit', plugin: auditRoutes },
+  { prefix: '/audit', tag: 'audit', plugin: auditProofRoutes },
+  { prefix: '/audit', tag: 'audit', plugin: auditSearchRoutes },
+];
