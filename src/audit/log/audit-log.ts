@@ -64,6 +64,9 @@ export interface AuditLogOptions extends SequencerOptions {
   readonly onWitnessFailure?: (witness: string, error: Error) => void;
 }
 
+/** How long after an append the subject index catches up. */
+const INDEX_DELAY_MS = 200;
+
 /** A stored entry with its index. */
 export interface FoundEntry {
   readonly index: bigint;
@@ -87,6 +90,8 @@ export class AuditLog {
   readonly #quorum: number;
   readonly #onWitnessFailure: ((witness: string, error: Error) => void) | undefined;
   #signedSize = -1n;
+  #indexing: Promise<void> | undefined;
+  #indexTimer: NodeJS.Timeout | undefined;
   #signing: Promise<string> | undefined;
 
   private constructor(options: AuditLogOptions, logStore: LogStore, suite: HashSuite, sequencer: Sequencer) {
@@ -156,12 +161,9 @@ export class AuditLog {
    */
   async record(events: AuditEvent | readonly AuditEvent[]): Promise<bigint[]> {
     const list = Array.isArray(events) ? events : [events as AuditEvent];
-    const leaves: Leaf[] = list.map((event) => {
-      const entry = toEntry(event, this.#clock);
-      const data = encodeEntry(entry);
-      return entry.subject === undefined ? { data } : { data, subject: entry.subject };
-    });
+    const leaves: Leaf[] = list.map((event) => ({ data: encodeEntry(toEntry(event, this.#clock)) }));
     const indices = await this.#sequencer.append(leaves);
+    this.#scheduleIndexing();
     if (this.#sequencer.size - (this.#signedSize < 0n ? 0n : this.#signedSize) >= this.#checkpointEntries) {
       this.checkpoint().catch(() => {});
     }
@@ -266,19 +268,50 @@ export class AuditLog {
 
   /** The entries naming an identifier already computed. */
   async findIdentifier(subject: string, limit = 1000): Promise<FoundEntry[]> {
+    await this.indexSubjects();
     const indices = await this.#logStore.entriesAbout(subject, limit);
     const found: FoundEntry[] = [];
     for (const index of indices) {
       const [data] = await this.#logStore.readEntries(index, index + 1n);
-      found.push({ index, entry: decodeEntry(data!) });
+      const entry = decodeEntry(data!);
+      if (entry.subject === subject) found.push({ index, entry }); // the index key may collide
     }
     return found;
   }
 
-  /** Commits what is queued; stops the checkpoint timer. The store stays open (the caller's). */
+  /**
+   * Brings the subject index up to the committed size. It is derived from the entries and kept
+   * off the append path (a random-key index insert per entry halved the append rate): a timer
+   * catches up shortly after appends, and `find` catches up before it searches.
+   */
+  indexSubjects(): Promise<void> {
+    const run = (this.#indexing ?? Promise.resolve())
+      .catch(() => {})
+      .then(async () => {
+        for (;;) {
+          const { indexed, size } = await this.#logStore.indexSubjects();
+          if (indexed >= size || indexed >= this.#sequencer.size) return;
+        }
+      });
+    this.#indexing = run;
+    return run;
+  }
+
+  #scheduleIndexing(): void {
+    if (this.#indexTimer !== undefined) return;
+    this.#indexTimer = setTimeout(() => {
+      this.#indexTimer = undefined;
+      this.indexSubjects().catch(() => {}); // retried after the next append, and by find
+    }, INDEX_DELAY_MS);
+    this.#indexTimer.unref();
+  }
+
+  /** Commits what is queued; stops the timers. The store stays open (the caller's). */
   async close(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#indexTimer !== undefined) clearTimeout(this.#indexTimer);
     await this.#sequencer.close();
+    await this.#indexing?.catch(() => undefined);
     await this.#signing?.catch(() => undefined);
   }
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { chunkRows } from '../../store/batch.ts';
 import { toBigInt } from '../../store/int8.ts';
@@ -31,8 +32,26 @@ export interface BatchWrite {
   readonly entries: readonly Uint8Array[];
   readonly tiles: readonly TileData[];
   readonly root: Uint8Array;
-  /** Subject identifiers named by the entries, with the entry index. */
-  readonly subjects: readonly { readonly subject: string; readonly idx: bigint }[];
+}
+
+/** The subject index key: SHA-256 of the identifier, first 8 bytes as a signed 64-bit integer. */
+export function subjectKey(subject: string): bigint {
+  return createHash('sha256').update(subject).digest().readBigInt64BE(0);
+}
+
+const SUBJECT = Buffer.from('"subject":"');
+
+/**
+ * The subject of a canonical entry, read straight from its bytes (entry.ts writes it as
+ * `"subject":"<identifier>"` and the identifier alphabet has no quote or backslash).
+ */
+function subjectOf(data: Uint8Array): string | undefined {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const at = buf.indexOf(SUBJECT);
+  if (at < 0) return undefined;
+  const start = at + SUBJECT.length;
+  const end = buf.indexOf(0x22, start);
+  return end < 0 ? undefined : buf.toString('latin1', start, end);
 }
 
 const bytes = (v: Uint8Array): Uint8Array => (Buffer.isBuffer(v) ? new Uint8Array(v) : v);
@@ -126,7 +145,7 @@ export class LogStore {
   }
 
   /**
-   * Writes one batch atomically: entries, tiles, subject index and the new state. Fails with
+   * Writes one batch atomically: entries, tiles and the new state. Fails with
    * `STATE_MISMATCH` (and writes nothing) if the stored size is no longer `oldSize`, i.e. another
    * sequencer appended meanwhile; the caller reloads and retries.
    */
@@ -159,10 +178,6 @@ export class LogStore {
             })),
           )
           .execute();
-      }
-      const subjects = batch.subjects.map((s) => ({ log_id: this.logId, subject: s.subject, idx: s.idx }));
-      for (const chunk of chunkRows(subjects, 3, this.#dialect)) {
-        await trx.insertInto('audit_subjects').values(chunk).execute();
       }
       const newSize = batch.oldSize + BigInt(batch.entries.length);
       await trx
@@ -252,6 +267,62 @@ export class LogStore {
     });
   }
 
+  /**
+   * Brings the subject index up to date by up to `maxEntries` entries, in one transaction: reads
+   * the entries after the indexed size, adds their subjects, advances the indexed size. Safe to run
+   * from several processes (the state row is locked). Returns how far the index now reaches and
+   * the log's size.
+   */
+  async indexSubjects(maxEntries = 20_000): Promise<{ indexed: bigint; size: bigint }> {
+    return this.#db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('audit_index_state')
+        .values({ log_id: this.logId, indexed_size: 0n })
+        .onConflict((oc) => oc.column('log_id').doNothing())
+        .execute();
+      const query = trx
+        .selectFrom('audit_index_state')
+        .select('indexed_size')
+        .where('log_id', '=', this.logId);
+      const state = await (this.#dialect === 'postgres'
+        ? query.forUpdate()
+        : query
+      ).executeTakeFirstOrThrow();
+      const from = toBigInt(state.indexed_size);
+      const log = await this.readLog(trx);
+      const size = log?.size ?? 0n;
+      if (from >= size) return { indexed: from, size };
+      const to = size - from > BigInt(maxEntries) ? from + BigInt(maxEntries) : size;
+      const rows = await trx
+        .selectFrom('audit_entries')
+        .select(['idx', 'data'])
+        .where('log_id', '=', this.logId)
+        .where('idx', '>=', from)
+        .where('idx', '<', to)
+        .orderBy('idx')
+        .execute();
+      const index: { log_id: string; subject_key: bigint; idx: bigint }[] = [];
+      for (const r of rows) {
+        const subject = subjectOf(r.data);
+        if (subject !== undefined)
+          index.push({ log_id: this.logId, subject_key: subjectKey(subject), idx: toBigInt(r.idx) });
+      }
+      for (const chunk of chunkRows(index, 3, this.#dialect)) {
+        await trx
+          .insertInto('audit_subjects')
+          .values(chunk)
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+      await trx
+        .updateTable('audit_index_state')
+        .set({ indexed_size: to })
+        .where('log_id', '=', this.logId)
+        .execute();
+      return { indexed: to, size };
+    });
+  }
+
   async #lockState(trx: Transaction<AuditTables>, expectedSize: bigint): Promise<void> {
     // SQLite: the writer already holds the database write lock (BEGIN IMMEDIATE).
     // PostgreSQL: the row lock serialises sequencers of this log across processes.
@@ -299,13 +370,13 @@ export class LogStore {
     return row === undefined ? undefined : { size: toBigInt(row.size), note: row.note };
   }
 
-  /** Indices of the entries that name `subject`, ascending. */
+  /** Indices of the entries that may name `subject` (a key collision adds a candidate), ascending. */
   async entriesAbout(subject: string, limit = 10_000): Promise<bigint[]> {
     const rows = await this.#db
       .selectFrom('audit_subjects')
       .select('idx')
       .where('log_id', '=', this.logId)
-      .where('subject', '=', subject)
+      .where('subject_key', '=', subjectKey(subject))
       .orderBy('idx')
       .limit(limit)
       .execute();

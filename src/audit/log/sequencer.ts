@@ -4,7 +4,7 @@
  * `append` queues leaves and resolves only once they, their tiles and the new tree state are
  * durable in one transaction (Tessera's `Add` semantics: an index handed out is never lost).
  * While one commit runs, new appends gather into the next batch, so throughput grows with load
- * and a lone append waits at most `maxDelayMs` before its commit starts.
+ * and a lone append starts its commit on the next turn of the event loop.
  *
  * One sequencer per log per process. Several processes may sequence one log (stateless API
  * servers on PostgreSQL): each batch first checks, under a row lock, that the stored size is the
@@ -17,16 +17,19 @@ import type { HashSuite } from '../hash-suite.ts';
 import { TreeAppender } from '../tree-appender.ts';
 import type { LogStore } from './log-store.ts';
 
-/** One leaf to append: its exact bytes and the subject identifier it names, if any. */
+/** One leaf to append: its exact bytes. */
 export interface Leaf {
   readonly data: Uint8Array;
-  readonly subject?: string;
 }
 
 export interface SequencerOptions {
   /** Most entries per transaction (default 1,000). */
   readonly maxBatch?: number;
-  /** Longest a queued entry waits for its batch to start (default 2 ms). */
+  /**
+   * Longest a queued entry waits for its batch to start when no commit is running (default 0:
+   * the next turn of the event loop, so appends made in the same turn share a commit; while a
+   * commit runs, appends gather for the next one anyway).
+   */
   readonly maxDelayMs?: number;
   /** Attempts when another process appended first (default 5). */
   readonly maxConflictRetries?: number;
@@ -49,7 +52,7 @@ export class Sequencer {
   #size: bigint;
   #root: Uint8Array;
   #queue: Pending[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #running: Promise<void> | undefined;
   #closed = false;
 
@@ -65,7 +68,7 @@ export class Sequencer {
     this.#size = size;
     this.#root = root;
     this.#maxBatch = options.maxBatch ?? 1000;
-    this.#maxDelayMs = options.maxDelayMs ?? 2;
+    this.#maxDelayMs = options.maxDelayMs ?? 0;
     this.#maxRetries = options.maxConflictRetries ?? 5;
   }
 
@@ -117,13 +120,17 @@ export class Sequencer {
     if (this.#queue.length >= this.#maxBatch) {
       this.#start();
     } else if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => this.#start(), this.#maxDelayMs);
+      this.#timer =
+        this.#maxDelayMs > 0
+          ? setTimeout(() => this.#start(), this.#maxDelayMs)
+          : setImmediate(() => this.#start());
     }
   }
 
   #start(): void {
     if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
+      if (this.#maxDelayMs > 0) clearTimeout(this.#timer as NodeJS.Timeout);
+      else clearImmediate(this.#timer as NodeJS.Immediate);
       this.#timer = undefined;
     }
     if (this.#running !== undefined || this.#queue.length === 0) return;
@@ -155,16 +162,14 @@ export class Sequencer {
       // The appender is spent by this attempt whatever happens; it is kept only on success.
       this.#appender = undefined;
       const oldSize = appender.size;
-      const subjects: { subject: string; idx: bigint }[] = [];
       const entries: Uint8Array[] = [];
       for (const leaf of leaves) {
-        const idx = appender.appendEntry(leaf.data);
+        appender.appendEntry(leaf.data);
         entries.push(leaf.data);
-        if (leaf.subject !== undefined) subjects.push({ subject: leaf.subject, idx });
       }
       const root = appender.root();
       try {
-        await this.#store.writeBatch({ oldSize, entries, tiles: appender.flush(), root, subjects });
+        await this.#store.writeBatch({ oldSize, entries, tiles: appender.flush(), root });
       } catch (error) {
         if (error instanceof StorageError && error.code === 'STATE_MISMATCH' && attempt < this.#maxRetries) {
           continue; // another process appended: reload its tree and go again
