@@ -51,6 +51,22 @@ describe('audit entry encoding', () => {
     expect(encodeEntry(decodeEntry(a))).toEqual(a);
   });
 
+  it('writes exactly what JSON.stringify with sorted keys writes, for any valid event', () => {
+    const ident = fc.stringMatching(/^[A-Za-z0-9_.:/@+-]{1,20}$/);
+    fc.assert(
+      fc.property(
+        ident,
+        fc.array(fc.stringMatching(/^[A-Za-z0-9_.-]{1,10}$/), { maxLength: 4 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        (actor, fields, count) => {
+          const e = toEntry({ ...event, actor, fields, ...(count === undefined ? {} : { count }) }, clock);
+          const sorted = Object.fromEntries(Object.entries(e).sort(([a], [b]) => (a < b ? -1 : 1)));
+          expect(Buffer.from(encodeEntry(e)).toString()).toBe(JSON.stringify(sorted));
+        },
+      ),
+    );
+  });
+
   it('omits optional fields that are absent', () => {
     const minimal = {
       actor: 'svc',
