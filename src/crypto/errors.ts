@@ -36,7 +36,25 @@ export type CryptoErrorCode =
   /** An identifier value is empty after normalisation or not well-formed Unicode. */
   | 'INVALID_VALUE'
   /** The algorithm suite is unknown or not available in this Node/OpenSSL build. */
-  | 'UNSUPPORTED_SUITE';
+  | 'UNSUPPORTED_SUITE'
+  /**
+   * A ciphertext or wrapped key failed to decrypt: malformed envelope, unknown format, wrong key or
+   * key version, changed associated data (tenant, subject, field), or a failed tag check. One code
+   * for all of them on purpose: the bytes are attacker-controlled and the reason must not leak.
+   */
+  | 'DECRYPT_FAILED'
+  /** A tenant, subject, field or token-scope id is not in the documented `[A-Za-z0-9_.:-]` form. */
+  | 'INVALID_CONTEXT'
+  /** A key version is not an integer in 1..2^32-1, or a key version already exists. */
+  | 'INVALID_KEY_VERSION'
+  /** The keyring holds no KEK for this tenant and version (load it), or the tenant has no active KEK. */
+  | 'KEK_NOT_LOADED'
+  /** A key (or the keyring holding it) was destroyed or closed and its bytes zeroed. */
+  | 'KEY_DESTROYED'
+  /** A plaintext is larger than the AEAD suites accept (16 MiB). */
+  | 'PLAINTEXT_TOO_LARGE'
+  /** A string given to detokenise is not a format token of that kind, or not one made with this key. */
+  | 'INVALID_TOKEN';
 
 /** The one error class thrown by `src/crypto`. */
 export class CryptoError extends Error {
