@@ -102,7 +102,9 @@ describe('Luhn corruption', () => {
             const bad = c.slice(0, i) + d + c.slice(i + 1);
             expect(luhnValid(bad)).toBe(false);
             const v = cnBankCard.validate(bad);
-            expect(v.checks).toContainEqual({ name: 'luhn', passed: false });
+            // A leading 0 fails earlier, at the format step.
+            if (bad[0] === '0') expect(v).toMatchObject({ valid: false, reason: 'BAD_FORMAT' });
+            else expect(v.checks).toContainEqual({ name: 'luhn', passed: false });
             expect(v.score).toBeLessThanOrEqual(0.3);
           }
         }
@@ -224,6 +226,17 @@ describe('BIN lookup', () => {
         expect(bankOf(d)).toBe(reference(d));
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('leading zero', () => {
+  it('is never a card (ISO/IEC 7812 reserves MII 0), even with a valid Luhn digit', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^0[0-9]{14,17}$/), (body) => {
+        const card = body + luhnCheckDigit(body);
+        expect(cnBankCard.validate(card).valid).toBe(false);
+      }),
     );
   });
 });

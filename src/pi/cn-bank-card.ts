@@ -165,7 +165,9 @@ function validateBankCard(value: string): Validation {
   const d = normaliseBankCard(value);
   const net = allDigits(d) ? network(d) : undefined;
   const lengthOk = d.length >= 16 ? d.length <= 19 : d.length === 15 && net === 'amex';
-  if (!lengthOk || !allDigits(d)) {
+  // A card number never starts with 0 (ISO/IEC 7812: major industry identifier 0 is reserved).
+  // Shiming's own resident-ID tokens do (crypto/format-token.ts), and must not read as cards.
+  if (!lengthOk || !allDigits(d) || d.charCodeAt(0) === 48) {
     return { valid: false, score: 0, checks: [{ name: 'format', passed: false }], reason: 'BAD_FORMAT' };
   }
   const bank = binBank(d);
