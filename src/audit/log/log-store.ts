@@ -172,25 +172,7 @@ export class LogStore {
           await trx.insertInto('audit_entries').values(chunk).execute();
         }
       }
-      const tiles = batch.tiles.map((t) => ({
-        log_id: this.logId,
-        level: t.level,
-        idx: t.index,
-        width: t.width,
-        hashes: t.hashes,
-      }));
-      for (const chunk of chunkRows(tiles, 5, this.#dialect)) {
-        await trx
-          .insertInto('audit_tiles')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.columns(['log_id', 'level', 'idx']).doUpdateSet((eb) => ({
-              width: eb.ref('excluded.width'),
-              hashes: eb.ref('excluded.hashes'),
-            })),
-          )
-          .execute();
-      }
+      await this.#upsertTiles(trx, batch.tiles);
       const newSize = batch.oldSize + BigInt(batch.entries.length);
       await trx
         .updateTable('audit_logs')
@@ -239,25 +221,7 @@ export class LogStore {
           .where('log_id', '=', this.logId)
           .execute();
       }
-      const tiles = mirror.tiles.map((t) => ({
-        log_id: this.logId,
-        level: t.level,
-        idx: t.index,
-        width: t.width,
-        hashes: t.hashes,
-      }));
-      for (const chunk of chunkRows(tiles, 5, this.#dialect)) {
-        await trx
-          .insertInto('audit_tiles')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.columns(['log_id', 'level', 'idx']).doUpdateSet((eb) => ({
-              width: eb.ref('excluded.width'),
-              hashes: eb.ref('excluded.hashes'),
-            })),
-          )
-          .execute();
-      }
+      await this.#upsertTiles(trx, mirror.tiles);
       const entries = mirror.entries.map((e) => ({ log_id: this.logId, idx: e.idx, data: e.data }));
       for (const chunk of chunkRows(entries, 3, this.#dialect)) {
         await trx
@@ -333,6 +297,29 @@ export class LogStore {
         .execute();
       return { indexed: to, size };
     });
+  }
+
+  /** Stores tiles at their new width (a tile grows until it is full). */
+  async #upsertTiles(trx: Transaction<AuditTables>, tiles: readonly TileData[]): Promise<void> {
+    const rows = tiles.map((t) => ({
+      log_id: this.logId,
+      level: t.level,
+      idx: t.index,
+      width: t.width,
+      hashes: t.hashes,
+    }));
+    for (const chunk of chunkRows(rows, 5, this.#dialect)) {
+      await trx
+        .insertInto('audit_tiles')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(['log_id', 'level', 'idx']).doUpdateSet((eb) => ({
+            width: eb.ref('excluded.width'),
+            hashes: eb.ref('excluded.hashes'),
+          })),
+        )
+        .execute();
+    }
   }
 
   async #lockState(trx: Transaction<AuditTables>, expectedSize: bigint): Promise<void> {
