@@ -40,6 +40,17 @@ function shiming(...args: string[]): Promise<Run> {
   });
 }
 
+/** SHIMING_* settings that keep a test's data, keys and database inside `dir`. */
+function isolatedEnv(root: string): Record<string, string> {
+  return {
+    SHIMING_DATA_DIR: join(root, 'data'),
+    SHIMING_ROOT_KEY_FILE: join(root, 'keys', 'root.key'),
+    SHIMING_AUDIT_CHECKPOINT_MS: '0',
+    SHIMING_ROOT_KEY: '',
+    SHIMING_DATABASE_URL: '',
+  };
+}
+
 const rng = mulberry32(77);
 const phones = Array.from({ length: 20 }, () => mobile(rng, { format: 'plain' }));
 
@@ -68,13 +79,7 @@ describe('shiming audit', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shiming-cli-audit-'));
-    env = {
-      SHIMING_DATA_DIR: join(dir, 'data'),
-      SHIMING_ROOT_KEY_FILE: join(dir, 'keys', 'root.key'),
-      SHIMING_AUDIT_CHECKPOINT_MS: '0',
-      SHIMING_ROOT_KEY: '',
-      SHIMING_DATABASE_URL: '',
-    };
+    env = isolatedEnv(dir);
     await record(200, 0);
   });
 
@@ -193,13 +198,7 @@ describe('shiming audit', () => {
 describe('shiming audit with a witness', () => {
   it('cosigns checkpoints, and verify can require the cosignature', { timeout: 60_000 }, async () => {
     dir = await mkdtemp(join(tmpdir(), 'shiming-cli-witness-'));
-    env = {
-      SHIMING_DATA_DIR: join(dir, 'data'),
-      SHIMING_ROOT_KEY_FILE: join(dir, 'keys', 'root.key'),
-      SHIMING_AUDIT_CHECKPOINT_MS: '0',
-      SHIMING_ROOT_KEY: '',
-      SHIMING_DATABASE_URL: '',
-    };
+    env = isolatedEnv(dir);
     const witnessKey = await shiming(
       'audit',
       'witness-key',
