@@ -193,6 +193,29 @@ describe.each(testDialects)('the audit log on %s', (dialect) => {
     expect(hex(reopened.root)).toBe(hex(merkleTreeHashOfEntries(suite, entries)));
   });
 
+  it('signs one checkpoint at a time when appends keep crossing the entry threshold', async () => {
+    const state = new FileSignerStateStore(join(dir, 'counted.json'));
+    let signed = 0;
+    const counting = {
+      load: () => state.load(),
+      save: (next: Parameters<typeof state.save>[0], previous: Parameters<typeof state.save>[1]) => {
+        signed++;
+        return state.save(next, previous);
+      },
+    };
+    const log = await openLog({ checkpointEntries: 100, signerState: counting });
+    let n = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (n < 2000) await log.record(event(n++));
+      }),
+    );
+    await log.close();
+    // Queuing a checkpoint per record past the threshold signed ~1,900 times.
+    expect(signed).toBeGreaterThan(0);
+    expect(signed).toBeLessThan(100);
+  });
+
   it('serves C2SP tiles and entry bundles, partial ones as prefixes of full ones', async () => {
     const log = await openLog();
     await log.record(Array.from({ length: 600 }, (_, i) => event(i)));

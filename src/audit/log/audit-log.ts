@@ -66,6 +66,8 @@ export interface AuditLogOptions extends SequencerOptions {
 
 /** How long after an append the subject index catches up. */
 const INDEX_DELAY_MS = 200;
+/** Entries indexed per transaction: small enough that one step blocks SQLite's thread ~15 ms. */
+const INDEX_CHUNK = 1000;
 
 /** A stored entry with its index. */
 export interface FoundEntry {
@@ -90,6 +92,7 @@ export class AuditLog {
   readonly #quorum: number;
   readonly #onWitnessFailure: ((witness: string, error: Error) => void) | undefined;
   #signedSize = -1n;
+  #checkpointPending = false;
   #indexing: Promise<void> | undefined;
   #indexTimer: NodeJS.Timeout | undefined;
   #signing: Promise<string> | undefined;
@@ -116,7 +119,13 @@ export class AuditLog {
     const interval = options.checkpointIntervalMs ?? 10_000;
     if (interval > 0) {
       this.#timer = setInterval(() => {
-        if (this.#sequencer.size !== this.#signedSize) this.checkpoint().catch(() => {});
+        if (this.#sequencer.size === this.#signedSize || this.#checkpointPending) return;
+        this.#checkpointPending = true;
+        this.checkpoint()
+          .catch(() => {})
+          .finally(() => {
+            this.#checkpointPending = false;
+          });
       }, interval);
       this.#timer.unref();
     }
@@ -164,8 +173,15 @@ export class AuditLog {
     const leaves: Leaf[] = list.map((event) => ({ data: encodeEntry(toEntry(event, this.#clock)) }));
     const indices = await this.#sequencer.append(leaves);
     this.#scheduleIndexing();
-    if (this.#sequencer.size - (this.#signedSize < 0n ? 0n : this.#signedSize) >= this.#checkpointEntries) {
-      this.checkpoint().catch(() => {});
+    // One checkpoint at a time: appends that arrive while it is signed must not queue more.
+    const unsigned = this.#sequencer.size - (this.#signedSize < 0n ? 0n : this.#signedSize);
+    if (unsigned >= this.#checkpointEntries && !this.#checkpointPending) {
+      this.#checkpointPending = true;
+      this.checkpoint()
+        .catch(() => {})
+        .finally(() => {
+          this.#checkpointPending = false;
+        });
     }
     return indices;
   }
@@ -289,8 +305,10 @@ export class AuditLog {
       .catch(() => {})
       .then(async () => {
         for (;;) {
-          const { indexed, size } = await this.#logStore.indexSubjects();
+          const { indexed, size } = await this.#logStore.indexSubjects(INDEX_CHUNK);
           if (indexed >= size || indexed >= this.#sequencer.size) return;
+          // SQLite runs each step on this thread: let appends and requests in between steps.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
       });
     this.#indexing = run;

@@ -109,15 +109,26 @@ export class LogStore {
 
   /** Stored tiles, at their stored (possibly wider) width; `undefined` where missing. */
   readonly readTiles: TileReader = async (ids) => {
+    // One `level = ? AND idx IN (…)` query per level: both key columns usable in the primary-key
+    // index (an OR of (level, idx) pairs made SQLite scan every tile of the log).
     const found = new Map<string, Uint8Array>();
-    for (const chunk of chunkRows(ids, 2, this.#dialect, 200)) {
-      const rows = await this.#db
-        .selectFrom('audit_tiles')
-        .select(['level', 'idx', 'hashes'])
-        .where('log_id', '=', this.logId)
-        .where((eb) => eb.or(chunk.map((t) => eb.and([eb('level', '=', t.level), eb('idx', '=', t.index)]))))
-        .execute();
-      for (const r of rows) found.set(`${r.level}/${toBigInt(r.idx)}`, bytes(r.hashes));
+    const byLevel = new Map<number, bigint[]>();
+    for (const t of ids) {
+      const list = byLevel.get(t.level);
+      if (list === undefined) byLevel.set(t.level, [t.index]);
+      else list.push(t.index);
+    }
+    for (const [level, indices] of byLevel) {
+      for (const chunk of chunkRows([...new Set(indices)], 1, this.#dialect, 500)) {
+        const rows = await this.#db
+          .selectFrom('audit_tiles')
+          .select(['idx', 'hashes'])
+          .where('log_id', '=', this.logId)
+          .where('level', '=', level)
+          .where('idx', 'in', chunk)
+          .execute();
+        for (const r of rows) found.set(`${level}/${toBigInt(r.idx)}`, bytes(r.hashes));
+      }
     }
     return ids.map((t: TileId) => found.get(`${t.level}/${t.index}`));
   };
