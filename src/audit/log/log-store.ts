@@ -161,36 +161,58 @@ export class LogStore {
    * sequencer appended meanwhile; the caller reloads and retries.
    */
   async writeBatch(batch: BatchWrite): Promise<void> {
+    if (this.#dialect === 'postgres') return this.#writeBatchPostgres(batch);
     await this.#db.transaction().execute(async (trx) => {
-      await this.#lockState(trx, batch.oldSize);
-      if (this.#dialect === 'postgres') {
-        // Two array parameters instead of three per row: PostgreSQL parses and plans a small
-        // statement instead of one with thousands of placeholders (the batch's main cost there).
-        const first = batch.oldSize;
-        const count = batch.entries.length;
-        await sql`insert into audit_entries (log_id, idx, data)
-          select ${this.logId}, ${first}::bigint + n - 1, d
-          from unnest(${batch.entries.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength))}::bytea[])
-            with ordinality as t(d, n)
-          where n <= ${count}`.execute(trx);
-      } else {
-        const rows = batch.entries.map((data, i) => ({
-          log_id: this.logId,
-          idx: batch.oldSize + BigInt(i),
-          data,
-        }));
-        for (const chunk of chunkRows(rows, 3, this.#dialect)) {
-          await trx.insertInto('audit_entries').values(chunk).execute();
-        }
+      // SQLite: the writer already holds the database write lock (BEGIN IMMEDIATE).
+      await this.#checkSize(trx, batch.oldSize);
+      const rows = batch.entries.map((data, i) => ({
+        log_id: this.logId,
+        idx: batch.oldSize + BigInt(i),
+        data,
+      }));
+      for (const chunk of chunkRows(rows, 3, this.#dialect)) {
+        await trx.insertInto('audit_entries').values(chunk).execute();
       }
       await this.#upsertTiles(trx, batch.tiles);
-      const newSize = batch.oldSize + BigInt(batch.entries.length);
       await trx
         .updateTable('audit_logs')
-        .set({ size: newSize, root: batch.root })
+        .set({ size: batch.oldSize + BigInt(batch.entries.length), root: batch.root })
         .where('log_id', '=', this.logId)
         .execute();
     });
+  }
+
+  /**
+   * PostgreSQL: the whole batch in one statement, so one round trip and one implicit transaction
+   * (six round trips made the commit wait on the network, not on work). The UPDATE of the state
+   * row is the lock and the check: it matches only while the size is still `oldSize` (a writer
+   * that lost the race waits for the row lock, then matches nothing), and both inserts take
+   * their rows from its result, so a lost race writes nothing.
+   */
+  async #writeBatchPostgres(batch: BatchWrite): Promise<void> {
+    const newSize = batch.oldSize + BigInt(batch.entries.length);
+    const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    const { rows } = await sql<{ updated: string }>`
+      with upd as (
+        update audit_logs set size = ${newSize}, root = ${buf(batch.root)}
+        where log_id = ${this.logId} and size = ${batch.oldSize}
+        returning 1
+      ), ent as (
+        insert into audit_entries (log_id, idx, data)
+        select ${this.logId}, ${batch.oldSize}::bigint + t.n - 1, t.d
+        from unnest(${batch.entries.map(buf)}::bytea[]) with ordinality as t(d, n), upd
+      ), til as (
+        insert into audit_tiles (log_id, level, idx, width, hashes)
+        select ${this.logId}, t.l, t.i, t.w, t.h
+        from unnest(
+          ${batch.tiles.map((t) => t.level)}::int[], ${batch.tiles.map((t) => t.index.toString())}::bigint[],
+          ${batch.tiles.map((t) => t.width)}::int[], ${batch.tiles.map((t) => buf(t.hashes))}::bytea[]
+        ) as t(l, i, w, h), upd
+        on conflict (log_id, level, idx) do update set width = excluded.width, hashes = excluded.hashes
+      )
+      select count(*)::text as updated from upd`.execute(this.#db);
+    if (rows[0]?.updated !== '1')
+      throw new StorageError('STATE_MISMATCH', 'audit log grew under this sequencer');
   }
 
   /**
@@ -333,11 +355,12 @@ export class LogStore {
     }
   }
 
-  async #lockState(trx: Transaction<AuditTables>, expectedSize: bigint): Promise<void> {
-    // SQLite: the writer already holds the database write lock (BEGIN IMMEDIATE).
-    // PostgreSQL: the row lock serialises sequencers of this log across processes.
-    const query = trx.selectFrom('audit_logs').select('size').where('log_id', '=', this.logId);
-    const row = await (this.#dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  async #checkSize(trx: Transaction<AuditTables>, expectedSize: bigint): Promise<void> {
+    const row = await trx
+      .selectFrom('audit_logs')
+      .select('size')
+      .where('log_id', '=', this.logId)
+      .executeTakeFirst();
     if (row === undefined) throw new StorageError('STATE_MISMATCH', 'audit log does not exist');
     if (toBigInt(row.size) !== expectedSize) {
       throw new StorageError('STATE_MISMATCH', 'audit log grew under this sequencer');
