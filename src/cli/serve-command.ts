@@ -88,6 +88,7 @@ export function serveCommand(io: CliIo): Command {
           store: resources.store,
           auditLog: resources.auditLog,
           keys: resources.keys,
+          vault: resources.vault,
           logger: { level: config.server.logLevel },
           processMetrics: true,
         });

@@ -21,6 +21,8 @@
  * | `server.rateLimit.burst`    | `SHIMING_RATE_LIMIT_BURST`    | `200`                           |
  * | `server.authCacheMs`        | `SHIMING_AUTH_CACHE_MS`       | `5000` (0: no cache)            |
  * | `server.bootstrapTenant`    | `SHIMING_BOOTSTRAP_TENANT`    | `default`                       |
+ * | `vault.suite`               | `SHIMING_VAULT_SUITE`         | `intl` (or `gm`) for new tenants|
+ * | `vault.policyFile`          | `SHIMING_VAULT_POLICY_FILE`   | — (policies set through the API)|
  *
  * The root key and the signer's state live under the keys directory, never in the database or
  * the data directory, so that a copy of the data is not a copy of what protects it.
@@ -83,6 +85,15 @@ export interface ShimingConfig {
     readonly witnessQuorum: number;
   };
   readonly server: ServerConfig;
+  readonly vault: VaultConfig;
+}
+
+/** The encrypted PI vault (docs/vault.md). */
+export interface VaultConfig {
+  /** Algorithm suite of a new tenant's first KEK: `intl` (AES-256-GCM) or `gm` (SM4-GCM). */
+  readonly suite: 'intl' | 'gm';
+  /** JSON file of tenant → policy, applied at start (tenants whose stored policy differs). */
+  readonly policyFile: string | undefined;
 }
 
 export type ConfigErrorCode = 'CONFIG_INVALID' | 'CONFIG_UNREADABLE';
@@ -257,6 +268,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ShimingConfig {
     database: database(databaseUrl, dataDir),
     server: serverConfig(json, env, options.overrides ?? {}),
     keys: { rootKeyFile, signerStateFile: join(dirname(rootKeyFile), 'audit-signer-state.json') },
+    vault: vaultConfig(json, env, fromFile),
     audit: {
       origin,
       hashAlgorithm: hash,
@@ -265,6 +277,23 @@ export function loadConfig(options: LoadConfigOptions = {}): ShimingConfig {
       witnessQuorum: quorum,
     },
   };
+}
+
+function vaultConfig(
+  json: Json,
+  env: Readonly<Record<string, string | undefined>>,
+  fromFile: (p: string | undefined) => string | undefined,
+): VaultConfig {
+  const vault = section(json, 'vault');
+  const suite =
+    str(env.SHIMING_VAULT_SUITE, 'SHIMING_VAULT_SUITE') ?? str(vault.suite, 'vault.suite') ?? 'intl';
+  if (suite !== 'intl' && suite !== 'gm') {
+    throw new ConfigError('CONFIG_INVALID', 'vault.suite must be intl or gm', 'vault.suite');
+  }
+  const policyFile =
+    str(env.SHIMING_VAULT_POLICY_FILE, 'SHIMING_VAULT_POLICY_FILE') ??
+    fromFile(str(vault.policyFile, 'vault.policyFile'));
+  return { suite, policyFile };
 }
 
 function serverConfig(

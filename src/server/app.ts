@@ -135,6 +135,7 @@ export async function buildApp(options: BuildAppOptions): Promise<ShimingApp> {
     store: options.store,
     auditLog: options.auditLog,
     keys: options.keys,
+    vault: options.vault,
     clock,
   };
   const families = [...V1_ROUTES, ...(options.routes ?? [])];

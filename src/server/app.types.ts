@@ -24,12 +24,14 @@ import type { AuditLog } from '../audit/log/audit-log.ts';
 import type { AuditTables } from '../audit/log/schema.ts';
 import type { ShimingConfig } from '../config/config.ts';
 import type { Store } from '../store/store.types.ts';
+import type { VaultTables } from '../vault/schema.ts';
+import type { Vault } from '../vault/vault.ts';
 import type { ApiKeys } from './auth/api-keys.ts';
 import type { Principal } from './auth/roles.ts';
 import type { ServerTables } from './auth/schema.ts';
 
 /** The tables the server's store holds (layers add theirs here). */
-export type ServerDatabase = AuditTables & ServerTables;
+export type ServerDatabase = AuditTables & ServerTables & VaultTables;
 
 /** The app: Fastify with TypeBox inference of request and reply types. */
 export type ShimingApp = FastifyInstance<
@@ -46,6 +48,8 @@ export interface RouteContext {
   readonly store: Store<ServerDatabase>;
   readonly auditLog: AuditLog;
   readonly keys: ApiKeys;
+  /** The encrypted PI vault (subjects, lookups, tokens, policies, KEK rotation). */
+  readonly vault: Vault;
   readonly clock: () => Date;
 }
 

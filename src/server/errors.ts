@@ -13,12 +13,25 @@
 /** Code → HTTP status and the message used when none is given. */
 export const API_ERRORS = {
   INVALID_REQUEST: { status: 400, message: 'the request is not valid' },
+  INVALID_FIELD: { status: 400, message: 'a field is not valid for its type (the value is never echoed)' },
+  INVALID_POLICY: { status: 400, message: 'the policy document is not valid' },
   UNAUTHENTICATED: { status: 401, message: 'a valid API key is required (Authorization: Bearer shk_…)' },
   FORBIDDEN: { status: 403, message: "this API key's role may not call this route" },
+  POLICY_DENIED: {
+    status: 403,
+    message: "the tenant's policy does not allow this for this role and purpose",
+  },
   NOT_FOUND: { status: 404, message: 'no such resource' },
+  DUPLICATE_SUBJECT: { status: 409, message: 'another subject already has this value of a unique field' },
+  SUBJECT_ARCHIVED: { status: 409, message: 'the subject is archived (retention hold) and cannot change' },
+  SUBJECT_ERASED: { status: 410, message: 'the subject was erased' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'the request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the request body must be application/json' },
   RATE_LIMITED: { status: 429, message: 'too many requests for this API key; retry later' },
+  QUOTA_EXCEEDED: {
+    status: 429,
+    message: "this key's quota of records for the window is used up; retry later",
+  },
   INTERNAL: { status: 500, message: 'internal error' },
   AUDIT_UNAVAILABLE: {
     status: 503,

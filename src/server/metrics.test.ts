@@ -40,7 +40,7 @@ describe('metrics', () => {
     t = await startTestApp('sqlite', { env: { SHIMING_RATE_LIMIT_RPS: '1', SHIMING_RATE_LIMIT_BURST: '2' } });
     const agent = (await t.app.inject({ url: '/v1/whoami', headers: t.auth('admin') })).json();
     await t.app.inject({ method: 'DELETE', url: `/v1/keys/${agent.keyId}`, headers: t.auth('admin') });
-    await t.app.inject({ url: '/v1/subjects/11010519491231002X?mobile=13812345678' });
+    await t.app.inject({ url: '/v1/people/11010519491231002X?mobile=13812345678' });
     await t.app.inject({
       url: '/v1/audit/proof/inclusion?index=123456789&size=987654321',
       headers: t.auth('admin'),

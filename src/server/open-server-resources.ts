@@ -1,6 +1,7 @@
 /**
  * What `shiming serve` and `shiming keys` open: the database with every layer's migrations, the
- * root key (its file created on first start), the audit log (with its witnesses) and the API keys.
+ * root key (its file created on first start), the audit log (with its witnesses), the API keys,
+ * and the vault (its policy file applied, its background jobs — rewrap, prune — started).
  *
  * @module
  */
@@ -12,19 +13,28 @@ import type { ShimingConfig } from '../config/config.ts';
 import type { RootKeyProvider } from '../crypto/root-key-provider.ts';
 import type { Migration } from '../store/migration.types.ts';
 import type { Store } from '../store/store.types.ts';
+import { startVaultJobs, type VaultJobsOptions } from '../vault/jobs.ts';
+import { applyPolicyFile } from '../vault/policy-file.ts';
+import { VAULT_MIGRATIONS, type VaultTables } from '../vault/schema.ts';
+import { Vault } from '../vault/vault.ts';
 import type { ServerDatabase } from './app.types.ts';
 import { ApiKeyHasher } from './auth/api-key-hasher.ts';
 import { ApiKeys } from './auth/api-keys.ts';
 import { SERVER_MIGRATIONS } from './auth/schema.ts';
 
 /** Every migration the server knows, oldest first (layers append theirs). */
-export const SERVER_DATABASE_MIGRATIONS: readonly Migration[] = [...AUDIT_MIGRATIONS, ...SERVER_MIGRATIONS];
+export const SERVER_DATABASE_MIGRATIONS: readonly Migration[] = [
+  ...AUDIT_MIGRATIONS,
+  ...SERVER_MIGRATIONS,
+  ...VAULT_MIGRATIONS,
+];
 
 export interface ServerResources {
   readonly store: Store<ServerDatabase>;
   readonly rootKey: RootKeyProvider;
   readonly auditLog: AuditLog;
   readonly keys: ApiKeys;
+  readonly vault: Vault;
   /** Flushes the audit sequencer, forgets the root key, closes the database. */
   close(): Promise<void>;
 }
@@ -35,6 +45,8 @@ export interface OpenServerOptions {
   readonly clock?: () => Date;
   /** Audit log overrides (`checkpointIntervalMs: 0` for one-shot commands). */
   readonly log?: Partial<AuditLogOptions>;
+  /** The vault's background jobs (default on, with their default intervals); `false`: none. */
+  readonly vaultJobs?: VaultJobsOptions | false;
 }
 
 /** Opens everything; on failure closes what was opened and rethrows. */
@@ -47,6 +59,7 @@ export async function openServerResources(
     migrations: SERVER_DATABASE_MIGRATIONS,
     log: { ...(options.clock === undefined ? {} : { clock: options.clock }), ...options.log },
   });
+  let vault: Vault | undefined;
   try {
     const keys = new ApiKeys({
       db: opened.store.db,
@@ -55,14 +68,30 @@ export async function openServerResources(
       cacheMs: config.server.authCacheMs,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
+    vault = await Vault.open({
+      store: opened.store as unknown as Store<VaultTables>,
+      rootKey: opened.keys,
+      audit: opened.log,
+      suite: config.vault.suite,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
+    if (config.vault.policyFile !== undefined) await applyPolicyFile(vault, config.vault.policyFile);
+    const jobs = options.vaultJobs === false ? undefined : startVaultJobs(vault, options.vaultJobs);
+    const openedVault = vault;
     return {
       store: opened.store,
       rootKey: opened.keys,
       auditLog: opened.log,
       keys,
-      close: () => opened.close(),
+      vault: openedVault,
+      async close() {
+        await jobs?.stop();
+        await openedVault.close();
+        await opened.close();
+      },
     };
   } catch (error) {
+    await vault?.close().catch(() => {});
     await opened.close().catch(() => {});
     throw error;
   }

@@ -66,6 +66,7 @@ export async function startTestApp(dialect: StoreDialect, options: TestAppOption
     store: resources.store,
     auditLog: resources.auditLog,
     keys: resources.keys,
+    vault: resources.vault,
     ...options.app,
   });
   const all = tokens as Record<Role | 'otherInvestigator', string>;

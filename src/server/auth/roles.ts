@@ -4,13 +4,14 @@
  *
  * | role           | for                                   | may call                                              |
  * |----------------|---------------------------------------|-------------------------------------------------------|
- * | `admin`        | the operator                          | API keys of its tenant, audit log reads, sign a checkpoint, metrics |
- * | `registrar`    | service back ends                     | (vault: create subjects, tokenize — later)            |
- * | `agent`        | customer service                      | (vault: masked reads only — later)                    |
- * | `investigator` | fraud / legal staff                   | audit hash and find (own tenant); (vault: plain reads with a purpose — later) |
+ * | `admin`        | the operator                          | API keys of its tenant, policies, key rotation, audit log reads, sign a checkpoint, metrics (no PI) |
+ * | `registrar`    | service back ends                     | create, update, erase and look up subjects; tokenize  |
+ * | `agent`        | customer service                      | read subjects and detokenize, at most MASKED          |
+ * | `investigator` | fraud / legal staff                   | reads as the policy allows (PLAIN with a purpose); audit hash and find (own tenant) |
  * | `auditor`      | compliance staff, regulators          | audit log reads (checkpoint, tiles, proofs, key), audit hash and find, metrics |
  *
- * Every role may call `GET /v1/whoami`. Admins deliberately cannot search the log by value:
+ * What each role actually sees of a field is the tenant's policy's decision (src/vault/policy.ts):
+ * the role admits the route, the policy the data. Every role may call `GET /v1/whoami`. Admins deliberately cannot search the log by value:
  * whoever manages keys should not also be able to look people up.
  *
  * @module

@@ -9,6 +9,12 @@ import { auditRoutes } from './audit.ts';
 import { auditProofRoutes } from './audit-proofs.ts';
 import { auditSearchRoutes } from './audit-search.ts';
 import { keyRoutes } from './keys.ts';
+import { lookupRoutes } from './lookup.ts';
+import { policyRoutes } from './policies.ts';
+import { rotationRoutes } from './rotation.ts';
+import { subjectRetentionRoutes } from './subject-retention.ts';
+import { subjectRoutes } from './subjects.ts';
+import { tokenRoutes } from './tokens.ts';
 import { whoamiRoutes } from './whoami.ts';
 
 export const V1_ROUTES: readonly RouteFamily[] = [
@@ -17,4 +23,10 @@ export const V1_ROUTES: readonly RouteFamily[] = [
   { prefix: '/audit', tag: 'audit', plugin: auditRoutes },
   { prefix: '/audit', tag: 'audit', plugin: auditProofRoutes },
   { prefix: '/audit', tag: 'audit', plugin: auditSearchRoutes },
+  { prefix: '/subjects', tag: 'vault', plugin: subjectRoutes },
+  { prefix: '/subjects', tag: 'vault', plugin: subjectRetentionRoutes },
+  { prefix: '/lookup', tag: 'vault', plugin: lookupRoutes },
+  { prefix: '', tag: 'vault', plugin: tokenRoutes },
+  { prefix: '/policies', tag: 'vault', plugin: policyRoutes },
+  { prefix: '/keys', tag: 'vault', plugin: rotationRoutes },
 ];

@@ -1,0 +1,27 @@
+/** The part of autocannon 9's API that bench/vault.ts uses (the package ships no types). */
+declare module 'autocannon' {
+  namespace autocannon {
+    interface Request {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+    }
+    interface Options {
+      url: string;
+      connections?: number;
+      duration?: number;
+      method?: string;
+      headers?: Record<string, string>;
+      requests?: { setupRequest?: (req: Request) => Request }[];
+    }
+    interface Result {
+      requests: { total: number; average: number };
+      latency: { p50: number; p99: number; average: number };
+      non2xx: number;
+      errors: number;
+    }
+  }
+  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  export default autocannon;
+}
