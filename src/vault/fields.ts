@@ -9,7 +9,7 @@
  * @module
  */
 import { isPiTypeId, piType } from '../pi/catalogue.ts';
-import type { PiTypeId } from '../pi/types.ts';
+import { PI_TYPE_IDS, type PiTypeId } from '../pi/types.ts';
 import { VaultError } from './errors.ts';
 import type { Access } from './policy.ts';
 
@@ -30,23 +30,9 @@ export const DEFAULT_UNIQUE_FIELDS: readonly PiTypeId[] = ['CN_RESIDENT_ID'];
  * birth dates and IP addresses have none: an equality index on them leaks much (everyone born on
  * one day) and helps little.
  */
-export const DEFAULT_INDEXED_FIELDS: readonly PiTypeId[] = [
-  'CN_RESIDENT_ID',
-  'CN_MOBILE',
-  'CN_LANDLINE',
-  'CN_BANK_CARD',
-  'CN_PASSPORT',
-  'CN_HMT_PERMIT',
-  'HK_ID',
-  'MO_ID',
-  'TW_ID',
-  'CN_FOREIGNER_PR_ID',
-  'CN_USCC',
-  'CN_LICENSE_PLATE',
-  'EMAIL',
-  'IMEI',
-  'MAC_ADDRESS',
-];
+export const DEFAULT_INDEXED_FIELDS: readonly PiTypeId[] = PI_TYPE_IDS.filter(
+  (id) => id !== 'CN_NAME' && id !== 'CN_ADDRESS' && id !== 'BIRTH_DATE' && id !== 'IP_ADDRESS',
+);
 
 /** Fields that have format-valid tokens (crypto's FF1 formats). */
 export const FORMAT_TOKEN_FIELDS: readonly PiTypeId[] = ['CN_RESIDENT_ID', 'CN_MOBILE'];
