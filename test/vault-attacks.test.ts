@@ -120,12 +120,12 @@ describe.each(testDialects)('attacks on the vault on %s', (dialect) => {
     await setCipher(b, 'CN_MOBILE', aMobile);
 
     for (const id of [a, b]) {
-      expectRefused(await readPlain(id), 500, 'INTERNAL');
+      expectRefused(await readPlain(id), 500, 'DATA_INTEGRITY');
       // Masked reads decrypt too: the same refusal, no masked form of the other value.
       const masked = await call('GET', `/v1/subjects/${id}`, 'agent', undefined, {
         'shiming-purpose': 'customer-support',
       });
-      expectRefused(masked, 500, 'INTERNAL');
+      expectRefused(masked, 500, 'DATA_INTEGRITY');
       // Batch reads fail as a whole rather than returning the untouched subject's neighbour.
       const batch = await call('POST', '/v1/subjects/read', 'investigator', {
         ids: [id],
@@ -156,7 +156,7 @@ describe.each(testDialects)('attacks on the vault on %s', (dialect) => {
         INVESTIGATE,
       ),
       500,
-      'INTERNAL',
+      'DATA_INTEGRITY',
     );
     await stillUp();
   });
@@ -179,7 +179,7 @@ describe.each(testDialects)('attacks on the vault on %s', (dialect) => {
     await db.updateTable('vault_subjects').set({ wrapped_dek: bDek }).where('subject_id', '=', a).execute();
     await db.updateTable('vault_subjects').set({ wrapped_dek: aDek }).where('subject_id', '=', b).execute();
     for (const id of [a, b]) {
-      expectRefused(await readPlain(id), 500, 'INTERNAL');
+      expectRefused(await readPlain(id), 500, 'DATA_INTEGRITY');
       await stillUp();
     }
     // Both swapped (DEK and ciphertexts moved together to the other row): still refused.
@@ -200,7 +200,7 @@ describe.each(testDialects)('attacks on the vault on %s', (dialect) => {
       }
     }
     for (const id of [a, b]) {
-      expectRefused(await readPlain(id), 500, 'INTERNAL');
+      expectRefused(await readPlain(id), 500, 'DATA_INTEGRITY');
       await stillUp();
     }
   });

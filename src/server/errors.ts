@@ -33,6 +33,10 @@ export const API_ERRORS = {
     message: "this key's quota of records for the window is used up; retry later",
   },
   INTERNAL: { status: 500, message: 'internal error' },
+  DATA_INTEGRITY: {
+    status: 500,
+    message: 'stored data failed its integrity check (tampered with or corrupted); nothing was returned',
+  },
   AUDIT_UNAVAILABLE: {
     status: 503,
     message: 'the audit log could not record this operation, so it was not done',

@@ -11,6 +11,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { isCryptoError } from '../../crypto/errors.ts';
 import { isPiTypeId } from '../../pi/catalogue.ts';
 import { PI_TYPE_IDS } from '../../pi/types.ts';
 import type { AccessContext } from '../../vault/core.ts';
@@ -126,6 +127,10 @@ export function pathOf(error: VaultError, shape: PathShape = {}): string | undef
 
 /** The API form of a vault error (others pass through to the app's error handler). */
 export function vaultApiError(error: unknown, shape: PathShape = {}): unknown {
+  // A ciphertext or wrapped key that fails its AEAD check (swapped between rows, edited) is not
+  // the caller's fault: a 500 with its own stable code, so operators can alert on it.
+  if (isCryptoError(error, 'DECRYPT_FAILED'))
+    return new ApiError('DATA_INTEGRITY', undefined, { cause: error });
   if (!(error instanceof VaultError)) return error;
   const field = pathOf(error, shape);
   const headers: Record<string, string> =
