@@ -83,8 +83,11 @@ function ident(name: string, value: unknown, pattern = IDENT): string {
 const GROUPINGS = new Set(['3,4,4', '6,8,4', '4,4,4,4', '4,4,4,4,3', '4,4,4,7', '6,13']);
 
 function isPiNumber(digits: string): boolean {
+  // No mobile, resident ID or card number is written starting with 0 except a mobile after a trunk
+  // prefix (0139…), which identifiers never carry, while hex and UUID groups often start with 0.
   return (
     digits.length >= 11 &&
+    digits.charCodeAt(0) !== 48 &&
     (cnMobile.validate(digits).valid ||
       cnResidentId.validate(digits).valid ||
       cnBankCard.validate(digits).score >= 0.7)
