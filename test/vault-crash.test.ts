@@ -5,12 +5,9 @@
  * without all its fields (and no field without its subject), and that the audit log verifies with
  * full replay. SQLite always; PostgreSQL too when SHIMING_TEST_PG_URL is set.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashSuite } from '../src/audit/hash-suite.ts';
 import { LogStore } from '../src/audit/log/log-store.ts';
@@ -18,38 +15,21 @@ import { verifyLog } from '../src/audit/log/verify-log.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { openServerResources } from '../src/server/open-server-resources.ts';
 import type { AccessContext } from '../src/vault/core.ts';
+import { freshPgDatabase, runThenKill } from './support/crash.ts';
 import { testDialects } from './support/databases.ts';
 import { digestOf, WRITER_TENANT } from './support/vault-writer.ts';
 
 const WRITER = join(import.meta.dirname, 'support', 'vault-writer.ts');
-const PG_URL = process.env.SHIMING_TEST_PG_URL ?? '';
 const FIELDS = ['CN_RESIDENT_ID', 'CN_MOBILE', 'CN_NAME', 'EMAIL'];
 
 /** Runs the writer until it has acknowledged `acks` subjects, then SIGKILLs it: id → digest. */
-function writeThenKill(env: NodeJS.ProcessEnv, acks: number): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const seen = new Map<string, string>();
-    let buffered = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const [id, digest] = line.split(' ');
-        seen.set(id!, digest!);
-      }
-      if (seen.size >= acks && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-    });
-    child.on('exit', (_code, signal) => {
-      if (signal === 'SIGKILL') resolve(seen);
-      else reject(new Error(`writer exited on its own: ${stderr.slice(-2000)}`));
-    });
+async function writeThenKill(env: NodeJS.ProcessEnv, acks: number): Promise<Map<string, string>> {
+  const seen = new Map<string, string>();
+  await runThenKill(WRITER, env, acks, (line) => {
+    const [id, digest] = line.split(' ');
+    seen.set(id!, digest!);
   });
+  return seen;
 }
 
 describe.each(testDialects)('kill -9 while creating subjects on %s', (dialect) => {
@@ -75,20 +55,9 @@ describe.each(testDialects)('kill -9 while creating subjects on %s', (dialect) =
       SHIMING_ROOT_KEY: '',
     };
     if (dialect === 'postgres') {
-      const name = `vcrash_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(PG_URL);
-      url.pathname = `/${name}`;
-      env.SHIMING_DATABASE_URL = url.toString();
-      dropDb = async () => {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      };
+      const db = await freshPgDatabase('vcrash');
+      env.SHIMING_DATABASE_URL = db.url;
+      dropDb = db.drop;
     }
 
     const first = await writeThenKill({ ...env, WRITER_SEED: '1' }, 1500);
