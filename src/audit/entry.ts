@@ -26,7 +26,7 @@ export interface AuditEvent {
   /** What: `subject.read`, `subject.create`, `token.detokenize`, `policy.update`… */
   readonly action: string;
   readonly tenant: string;
-  /** About whom: an HMAC identifier or a subject id (`sub_…`). */
+  /** About whom: an HMAC identifier, a vault subject id (`sub_…`) or an account id (`acc_…`). */
   readonly subject?: string;
   /** Field categories touched. */
   readonly fields?: readonly string[];
@@ -35,6 +35,8 @@ export interface AuditEvent {
   readonly request?: string;
   /** How many records the access returned (bulk reads). */
   readonly count?: number;
+  /** Stable reason code of a decision or state change (`GRACE_EXPIRED`, `MISMATCH`). */
+  readonly reason?: string;
 }
 
 export type AuditOutcome = 'ok' | 'denied' | 'error';
@@ -67,7 +69,8 @@ const MAX_FIELDS = 64;
 
 const IDENT = /^[A-Za-z0-9_.:/@+-]{1,128}$/;
 const FIELD = /^[A-Za-z0-9_.-]{1,64}$/;
-const SUBJECT = /^(?:hmac-(?:sha256|sm3):[0-9a-f]{64}|sub_[A-Za-z0-9_-]{8,64})$/;
+const SUBJECT = /^(?:hmac-(?:sha256|sm3):[0-9a-f]{64}|(?:sub|acc)_[A-Za-z0-9_-]{8,64})$/;
+const REASON = /^[A-Z][A-Z0-9_]{0,63}$/;
 const HMAC_SUBJECT = /^hmac-(?:sha256|sm3):[0-9a-f]{64}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -179,6 +182,7 @@ export function toEntry(event: AuditEvent, now: () => Date): AuditEntry {
     entry.fields = [...new Set(event.fields.map((f) => ident('fields', f, FIELD)))].sort();
   }
   if (event.request !== undefined) entry.request = ident('request', event.request);
+  if (event.reason !== undefined) entry.reason = ident('reason', event.reason, REASON);
   if (event.count !== undefined) {
     if (!Number.isSafeInteger(event.count) || event.count < 0) {
       throw new AuditEntryError(
@@ -202,6 +206,7 @@ const KEY_ORDER = [
   'fields',
   'outcome',
   'purpose',
+  'reason',
   'request',
   'role',
   'subject',
