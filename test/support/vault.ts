@@ -25,6 +25,7 @@ import { HmacKey } from '../../src/crypto/hmac-key.ts';
 import { InMemoryRootKeyProvider } from '../../src/crypto/root-key-provider.ts';
 import type { PiTypeId } from '../../src/pi/types.ts';
 import type { Store, StoreDialect } from '../../src/store/index.ts';
+import type { Migration } from '../../src/store/migration.types.ts';
 import type { AccessContext, VaultAudit } from '../../src/vault/core.ts';
 import type { Role } from '../../src/vault/policy.ts';
 import { VAULT_MIGRATIONS, type VaultTables } from '../../src/vault/schema.ts';
@@ -113,6 +114,8 @@ export interface VaultFixtureOptions {
   /** Wraps the real audit log (e.g. to make it fail). */
   readonly audit?: (log: AuditLog) => VaultAudit;
   readonly vault?: Partial<VaultOptions>;
+  /** Migrations of layers above the vault (applied after its own). */
+  readonly migrations?: readonly Migration[];
 }
 
 export async function openVaultFixture(
@@ -122,7 +125,7 @@ export async function openVaultFixture(
   const db: TestDatabase = await createTestDatabase(dialect);
   const dir = await mkdtemp(join(tmpdir(), 'shiming-vault-'));
   const store = await db.open<VaultTables & AuditTables>({
-    migrations: [...AUDIT_MIGRATIONS, ...VAULT_MIGRATIONS],
+    migrations: [...AUDIT_MIGRATIONS, ...VAULT_MIGRATIONS, ...(options.migrations ?? [])],
   });
   const clock = testClock();
   const root = new InMemoryRootKeyProvider(new Uint8Array(32).fill(42), 'test');

@@ -1,0 +1,153 @@
+/**
+ * The identity footprint (一证通查): a verified person lists every account of the provider bound
+ * to their identity, across services, and can report one as "not mine" — which sends that account
+ * back to re-verification with a deadline (ATFL Art. 10's query channel; MIIT's practice for
+ * disputed numbers: verify, split off, shut down).
+ *
+ * The person is identified by one of their own verified accounts, so the footprint can only ever
+ * show the caller's own identity: there is no way to ask about someone else's.
+ *
+ * @module
+ */
+import { randomId } from '../vault/ids.ts';
+import {
+  type AccessContext,
+  type AccountRow,
+  addHours,
+  event,
+  loadAccount,
+  type RealnameCore,
+  record,
+} from './core.ts';
+import { RealnameError } from './errors.ts';
+import { transition } from './lifecycle.ts';
+import { isTransitionAllowed } from './transitions.ts';
+
+export interface FootprintEntry {
+  readonly id: string;
+  readonly service: string;
+  readonly serviceName: string;
+  readonly state: string;
+  readonly level: string | null;
+  readonly method: string | null;
+  readonly verifiedAt: string | null;
+  readonly createdAt: string;
+  /** True for the account the request was made from. */
+  readonly current: boolean;
+}
+
+async function verifiedHolder(
+  core: RealnameCore,
+  ctx: AccessContext,
+  accountId: string,
+): Promise<AccountRow> {
+  const account = await loadAccount(core.db, ctx.tenant, accountId);
+  if (account.state !== 'verified' || account.identity_ref === null) {
+    throw new RealnameError('INVALID_TRANSITION', 'only a verified account can see its identity footprint');
+  }
+  return account;
+}
+
+/** Every account bound to the identity of `accountId` (a verified account of the caller). */
+export async function identityFootprint(
+  core: RealnameCore,
+  ctx: AccessContext,
+  accountId: string,
+): Promise<FootprintEntry[]> {
+  const holder = await verifiedHolder(core, ctx, accountId);
+  const rows = await core.db
+    .selectFrom('realname_accounts')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenant)
+    .where('identity_ref', '=', holder.identity_ref)
+    .orderBy('created_at')
+    .limit(1000)
+    .execute();
+  await record(core, [
+    event(ctx, 'identity.footprint', 'ok', { subject: holder.account_id, count: rows.length }),
+  ]);
+  const names = new Map<string, string>();
+  for (const s of new Set(rows.map((r) => r.service))) {
+    names.set(
+      s,
+      await core.policies.get(ctx.tenant, s).then(
+        (p) => p.policy.displayName,
+        () => s,
+      ),
+    );
+  }
+  return rows.map((r) => ({
+    id: r.account_id,
+    service: r.service,
+    serviceName: names.get(r.service) ?? r.service,
+    state: r.state,
+    level: r.level,
+    method: r.method,
+    verifiedAt: r.verified_at,
+    createdAt: r.created_at,
+    current: r.account_id === holder.account_id,
+  }));
+}
+
+/**
+ * The holder of `reporterAccountId` says `accountId` (bound to the same identity) is not theirs.
+ * A verified account must then re-verify within the policy's fraud-flag deadline (24 h by
+ * default). Returns the report id.
+ */
+export async function reportNotMine(
+  core: RealnameCore,
+  ctx: AccessContext,
+  reporterAccountId: string,
+  accountId: string,
+): Promise<{ reportId: string; state: string }> {
+  const holder = await verifiedHolder(core, ctx, reporterAccountId);
+  const account = await loadAccount(core.db, ctx.tenant, accountId);
+  if (account.identity_ref !== holder.identity_ref || account.account_id === holder.account_id) {
+    // Another identity's account is indistinguishable from a missing one.
+    throw new RealnameError('ACCOUNT_NOT_FOUND', 'no such account in this identity footprint');
+  }
+  const reportId = randomId('rep_');
+  const at = core.clock().toISOString();
+  let state = account.state as string;
+  if (isTransitionAllowed(account.state, 'NOT_MINE_REPORTED')) {
+    const { row } = await transition(
+      core,
+      ctx,
+      accountId,
+      'NOT_MINE_REPORTED',
+      (_a, policy) => ({
+        deadline_at: addHours(core.clock(), policy.reverification.fraudFlag ?? 24).toISOString(),
+      }),
+      async (trx) => {
+        await trx
+          .insertInto('realname_reports')
+          .values({
+            tenant_id: ctx.tenant,
+            report_id: reportId,
+            account_id: accountId,
+            reporter_account: holder.account_id,
+            status: 'open',
+            created_at: at,
+          })
+          .execute();
+      },
+    );
+    state = row.state;
+  } else {
+    await record(core, [
+      event(ctx, 'identity.report', 'ok', { subject: accountId, reason: 'NOT_MINE_REPORTED' }),
+    ]);
+    await core.db
+      .insertInto('realname_reports')
+      .values({
+        tenant_id: ctx.tenant,
+        report_id: reportId,
+        account_id: accountId,
+        reporter_account: holder.account_id,
+        status: 'open',
+        created_at: at,
+      })
+      .execute();
+  }
+  return { reportId, state };
+}
