@@ -168,6 +168,7 @@ async function http(config: ShimingConfig): Promise<void> {
     auditLog: resources.auditLog,
     keys: resources.keys,
     vault: resources.vault,
+    realname: resources.realname,
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });

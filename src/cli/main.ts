@@ -7,6 +7,8 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
 import { auditCommand } from './audit-command.ts';
+import { authorityCommand } from './authority-command.ts';
+import { enforceCommand } from './enforce-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { type CliIo, scanCommand } from './scan-command.ts';
 import { serveCommand } from './serve-command.ts';
@@ -27,6 +29,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   program.addCommand(auditCommand(io, setExit));
   program.addCommand(serveCommand(io));
   program.addCommand(keysCommand(io, setExit));
+  program.addCommand(authorityCommand(io, setExit));
+  program.addCommand(enforceCommand(io));
   // Sub-commands inherit output and exit handling.
   const inherit = (parent: Command) => {
     for (const cmd of parent.commands) {

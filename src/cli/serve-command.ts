@@ -89,6 +89,7 @@ export function serveCommand(io: CliIo): Command {
           auditLog: resources.auditLog,
           keys: resources.keys,
           vault: resources.vault,
+          realname: resources.realname,
           logger: { level: config.server.logLevel },
           processMetrics: true,
         });

@@ -23,6 +23,9 @@
  * | `server.bootstrapTenant`    | `SHIMING_BOOTSTRAP_TENANT`    | `default`                       |
  * | `vault.suite`               | `SHIMING_VAULT_SUITE`         | `intl` (or `gm`) for new tenants|
  * | `vault.policyFile`          | `SHIMING_VAULT_POLICY_FILE`   | — (policies set through the API)|
+ * | `realname.authorities`      | `SHIMING_AUTHORITY_URL` (one) | `[]`: offline `document` only   |
+ * | `realname.policyDir`        | `SHIMING_REALNAME_POLICY_DIR` | — (policies set through the API)|
+ * | `realname.enforceIntervalMs`| `SHIMING_ENFORCE_INTERVAL_MS` | `60000` (0: not in the server)  |
  *
  * The root key and the signer's state live under the keys directory, never in the database or
  * the data directory, so that a copy of the data is not a copy of what protects it.
@@ -86,6 +89,27 @@ export interface ShimingConfig {
   };
   readonly server: ServerConfig;
   readonly vault: VaultConfig;
+  readonly realname: RealnameConfig;
+}
+
+/** An identity authority the verifier calls (`shiming authority`, or a vendor's gateway). */
+export interface AuthorityConfig {
+  /** Adapter id recorded as the provider of its verdicts. */
+  readonly id: string;
+  readonly url: string;
+  /** Bearer key, if the authority wants one. */
+  readonly apiKey: string | undefined;
+  readonly timeoutMs: number;
+}
+
+/** Real-name registration (docs/realname.md). */
+export interface RealnameConfig {
+  /** Tried in order; the next one only when the previous is unavailable. */
+  readonly authorities: readonly AuthorityConfig[];
+  /** A folder of service policy files (`*.json`) applied at start-up. */
+  readonly policyDir: string | undefined;
+  /** How often the server runs the enforcement job (0: never; run `shiming enforce`). */
+  readonly enforceIntervalMs: number;
 }
 
 /** The encrypted PI vault (docs/vault.md). */
@@ -269,6 +293,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ShimingConfig {
     server: serverConfig(json, env, options.overrides ?? {}),
     keys: { rootKeyFile, signerStateFile: join(dirname(rootKeyFile), 'audit-signer-state.json') },
     vault: vaultConfig(json, env, fromFile),
+    realname: realnameConfig(json, env, fromFile),
     audit: {
       origin,
       hashAlgorithm: hash,
@@ -277,6 +302,63 @@ export function loadConfig(options: LoadConfigOptions = {}): ShimingConfig {
       witnessQuorum: quorum,
     },
   };
+}
+
+function realnameConfig(
+  json: Json,
+  env: Readonly<Record<string, string | undefined>>,
+  fromFile: (p: string | undefined) => string | undefined,
+): RealnameConfig {
+  const rn = section(json, 'realname');
+  const list = rn.authorities;
+  if (list !== undefined && !Array.isArray(list)) {
+    throw new ConfigError('CONFIG_INVALID', 'realname.authorities must be a list', 'realname.authorities');
+  }
+  const authorities: AuthorityConfig[] = (list ?? []).map((a: unknown, i: number) => {
+    const field = `realname.authorities[${i}]`;
+    if (typeof a !== 'object' || a === null)
+      throw new ConfigError('CONFIG_INVALID', `${field} must be an object`, field);
+    const o = a as Json;
+    const id = str(o.id, `${field}.id`) ?? `authority-${i + 1}`;
+    const url = str(o.url, `${field}.url`);
+    if (url === undefined || !/^https?:\/\//.test(url) || !/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(id)) {
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        `${field} needs an http(s) url and an id of [a-z0-9_.-]`,
+        field,
+      );
+    }
+    return {
+      id,
+      url,
+      apiKey: str(o.apiKey, `${field}.apiKey`),
+      timeoutMs: int(o.timeoutMs, `${field}.timeoutMs`, 1) ?? 3000,
+    };
+  });
+  const envUrl = str(env.SHIMING_AUTHORITY_URL, 'SHIMING_AUTHORITY_URL');
+  if (envUrl !== undefined) {
+    if (!/^https?:\/\//.test(envUrl)) {
+      throw new ConfigError(
+        'CONFIG_INVALID',
+        'SHIMING_AUTHORITY_URL must be an http(s) URL',
+        'SHIMING_AUTHORITY_URL',
+      );
+    }
+    authorities.unshift({
+      id: 'authority',
+      url: envUrl,
+      apiKey: str(env.SHIMING_AUTHORITY_KEY, 'SHIMING_AUTHORITY_KEY'),
+      timeoutMs: 3000,
+    });
+  }
+  const policyDir =
+    str(env.SHIMING_REALNAME_POLICY_DIR, 'SHIMING_REALNAME_POLICY_DIR') ??
+    fromFile(str(rn.policyDir, 'realname.policyDir'));
+  const enforceIntervalMs =
+    int(env.SHIMING_ENFORCE_INTERVAL_MS, 'SHIMING_ENFORCE_INTERVAL_MS', 0) ??
+    int(rn.enforceIntervalMs, 'realname.enforceIntervalMs', 0) ??
+    60_000;
+  return { authorities, policyDir, enforceIntervalMs };
 }
 
 function vaultConfig(

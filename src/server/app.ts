@@ -155,6 +155,7 @@ export async function buildApp(options: BuildAppOptions): Promise<ShimingApp> {
     auditLog: options.auditLog,
     keys: options.keys,
     vault: options.vault,
+    realname: options.realname,
     clock,
   };
   const families = [...V1_ROUTES, ...(options.routes ?? [])];

@@ -23,6 +23,8 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, RawServerD
 import type { AuditLog } from '../audit/log/audit-log.ts';
 import type { AuditTables } from '../audit/log/schema.ts';
 import type { ShimingConfig } from '../config/config.ts';
+import type { Realname } from '../realname/realname.ts';
+import type { RealnameTables } from '../realname/schema.ts';
 import type { Store } from '../store/store.types.ts';
 import type { VaultTables } from '../vault/schema.ts';
 import type { Vault } from '../vault/vault.ts';
@@ -31,7 +33,7 @@ import type { Principal } from './auth/roles.ts';
 import type { ServerTables } from './auth/schema.ts';
 
 /** The tables the server's store holds (layers add theirs here). */
-export type ServerDatabase = AuditTables & ServerTables & VaultTables;
+export type ServerDatabase = AuditTables & ServerTables & VaultTables & RealnameTables;
 
 /** The app: Fastify with TypeBox inference of request and reply types. */
 export type ShimingApp = FastifyInstance<
@@ -50,6 +52,8 @@ export interface RouteContext {
   readonly keys: ApiKeys;
   /** The encrypted PI vault (subjects, lookups, tokens, policies, KEK rotation). */
   readonly vault: Vault;
+  /** Real-name registration (service policies, accounts, verification, enforcement). */
+  readonly realname: Realname;
   readonly clock: () => Date;
 }
 

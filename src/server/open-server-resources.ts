@@ -11,6 +11,9 @@ import { openAuditLog } from '../audit/log/open-from-config.ts';
 import { AUDIT_MIGRATIONS } from '../audit/log/schema.ts';
 import type { ShimingConfig } from '../config/config.ts';
 import type { RootKeyProvider } from '../crypto/root-key-provider.ts';
+import { applyPolicyDirectory, startEnforcement, verifierFromConfig } from '../realname/open-from-config.ts';
+import { Realname } from '../realname/realname.ts';
+import { REALNAME_MIGRATIONS, type RealnameTables } from '../realname/schema.ts';
 import type { Migration } from '../store/migration.types.ts';
 import type { Store } from '../store/store.types.ts';
 import { startVaultJobs, type VaultJobsOptions } from '../vault/jobs.ts';
@@ -27,6 +30,7 @@ export const SERVER_DATABASE_MIGRATIONS: readonly Migration[] = [
   ...AUDIT_MIGRATIONS,
   ...SERVER_MIGRATIONS,
   ...VAULT_MIGRATIONS,
+  ...REALNAME_MIGRATIONS,
 ];
 
 export interface ServerResources {
@@ -35,6 +39,8 @@ export interface ServerResources {
   readonly auditLog: AuditLog;
   readonly keys: ApiKeys;
   readonly vault: Vault;
+  /** Real-name registration: service policies, accounts, verification, enforcement. */
+  readonly realname: Realname;
   /** Flushes the audit sequencer, forgets the root key, closes the database. */
   close(): Promise<void>;
 }
@@ -47,6 +53,8 @@ export interface OpenServerOptions {
   readonly log?: Partial<AuditLogOptions>;
   /** The vault's background jobs (default on, with their default intervals); `false`: none. */
   readonly vaultJobs?: VaultJobsOptions | false;
+  /** Run the enforcement job on the configured interval (default true; `shiming enforce` says false). */
+  readonly enforcement?: boolean;
 }
 
 /** Opens everything; on failure closes what was opened and rethrows. */
@@ -78,13 +86,40 @@ export async function openServerResources(
     if (config.vault.policyFile !== undefined) await applyPolicyFile(vault, config.vault.policyFile);
     const jobs = options.vaultJobs === false ? undefined : startVaultJobs(vault, options.vaultJobs);
     const openedVault = vault;
+    const realname = await Realname.open({
+      store: opened.store as unknown as Store<RealnameTables>,
+      vault,
+      audit: opened.log,
+      rootKey: opened.keys,
+      suite: config.vault.suite,
+      verifier: verifierFromConfig(config.realname, options.clock),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
+    if (config.realname.policyDir !== undefined) {
+      await applyPolicyDirectory(
+        realname,
+        {
+          tenant: config.server.bootstrapTenant,
+          actor: 'system:policy-dir',
+          role: 'admin',
+          purpose: 'policy-management',
+        },
+        config.realname.policyDir,
+      );
+    }
+    const stopEnforcement =
+      options.enforcement === false
+        ? async () => {}
+        : startEnforcement(realname, config.realname.enforceIntervalMs);
     return {
       store: opened.store,
       rootKey: opened.keys,
       auditLog: opened.log,
       keys,
       vault: openedVault,
+      realname,
       async close() {
+        await stopEnforcement();
         await jobs?.stop();
         await openedVault.close();
         await opened.close();

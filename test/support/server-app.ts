@@ -67,6 +67,7 @@ export async function startTestApp(dialect: StoreDialect, options: TestAppOption
     auditLog: resources.auditLog,
     keys: resources.keys,
     vault: resources.vault,
+    realname: resources.realname,
     ...options.app,
   });
   const all = tokens as Record<Role | 'otherInvestigator', string>;

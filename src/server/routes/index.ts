@@ -11,6 +11,10 @@ import { auditSearchRoutes } from './audit-search.ts';
 import { keyRoutes } from './keys.ts';
 import { lookupRoutes } from './lookup.ts';
 import { policyRoutes } from './policies.ts';
+import { realnameAccountRoutes } from './realname-accounts.ts';
+import { realnameIdentityRoutes } from './realname-identity.ts';
+import { realnameReportRoutes } from './realname-reports.ts';
+import { realnameServiceRoutes } from './realname-services.ts';
 import { rotationRoutes } from './rotation.ts';
 import { subjectRetentionRoutes } from './subject-retention.ts';
 import { subjectRoutes } from './subjects.ts';
@@ -29,4 +33,8 @@ export const V1_ROUTES: readonly RouteFamily[] = [
   { prefix: '', tag: 'vault', plugin: tokenRoutes },
   { prefix: '/policies', tag: 'vault', plugin: policyRoutes },
   { prefix: '/keys', tag: 'vault', plugin: rotationRoutes },
+  { prefix: '/services', tag: 'realname', plugin: realnameServiceRoutes },
+  { prefix: '/accounts', tag: 'realname', plugin: realnameAccountRoutes },
+  { prefix: '/identity', tag: 'realname', plugin: realnameIdentityRoutes },
+  { prefix: '/realname', tag: 'realname', plugin: realnameReportRoutes },
 ];
