@@ -7,10 +7,10 @@
  * @module
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { AuditEntryError, type AuditEvent, type AuditOutcome } from '../audit/entry.ts';
+import { AuditEntryError, type AuditEvent } from '../audit/entry.ts';
 import type { StoreDialect } from '../store/store.types.ts';
 import { withRetry } from '../store/with-retry.ts';
-import type { AccessContext, JobContext, VaultAudit } from '../vault/core.ts';
+import { type AccessContext, auditEvent, type JobContext, type VaultAudit } from '../vault/core.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { AttemptGuard } from './attempt-guard.ts';
 import { RealnameError } from './errors.ts';
@@ -50,24 +50,8 @@ export const MAX_BATCH = 1000;
 /** Account ids: `acc_` and 22 base62 characters (the vault's id scheme). */
 export const ACCOUNT_ID_PATTERN = /^acc_[0-9A-Za-z]{22}$/;
 
-/** An audit event of `ctx` about account `account`. */
-export function event(
-  ctx: JobContext,
-  action: string,
-  outcome: AuditOutcome,
-  extra: Partial<Pick<AuditEvent, 'subject' | 'fields' | 'count' | 'reason'>> = {},
-): AuditEvent {
-  return {
-    actor: ctx.actor,
-    role: ctx.role,
-    purpose: ctx.purpose,
-    action,
-    tenant: ctx.tenant,
-    outcome,
-    ...(ctx.requestId === undefined ? {} : { request: ctx.requestId }),
-    ...extra,
-  };
-}
+/** An audit event of `ctx` (the vault's shape: subject, fields, count, reason). */
+export const event = auditEvent;
 
 /**
  * Appends `events` and resolves once they are durable; if the log cannot take them the operation

@@ -78,12 +78,12 @@ export function checkBatch(items: readonly unknown[], name: string): void {
   }
 }
 
-/** An audit event of `ctx` (add subject, fields, count). */
+/** An audit event of `ctx` (add subject, fields, count, reason). */
 export function auditEvent(
   ctx: JobContext,
   action: string,
   outcome: AuditOutcome,
-  extra: Partial<Pick<AuditEvent, 'subject' | 'fields' | 'count'>> = {},
+  extra: Partial<Pick<AuditEvent, 'subject' | 'fields' | 'count' | 'reason'>> = {},
 ): AuditEvent {
   return {
     actor: ctx.actor,
