@@ -18,7 +18,7 @@ import type { IdentityRefs } from './identity-ref.ts';
 import type { ServicePolicy } from './policy.types.ts';
 import type { PolicyStore } from './policy-store.ts';
 import type { RealnameAccountsTable, RealnameTables } from './schema.ts';
-import { checkTransition, type TransitionReason } from './transitions.ts';
+import { checkTransition, type TransitionReason, targetOf } from './transitions.ts';
 import type { AccountState, VerificationRequest, VerificationResult } from './types.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
@@ -156,6 +156,27 @@ export async function applyTransition(
     })
     .execute();
   return { ...account, ...patch, state: to, reason, seq, updated_at: at };
+}
+
+/**
+ * A transition's audit entry first (fail closed), then `apply` in the next batch; if the write
+ * fails (or the account moved meanwhile) an `error` entry follows the `ok` one.
+ */
+export async function recordAndApply<T>(
+  core: RealnameCore,
+  ctx: AccessContext,
+  account: AccountRow,
+  reason: TransitionReason,
+  apply: (trx: Transaction<RealnameTables>) => Promise<T>,
+): Promise<T> {
+  const entry = event(ctx, `account.${targetOf(reason)}`, 'ok', { subject: account.account_id, reason });
+  await record(core, [entry]);
+  try {
+    return await transact(core, apply);
+  } catch (error) {
+    recordQuietly(core, [{ ...entry, outcome: 'error' }]);
+    throw error;
+  }
 }
 
 /**

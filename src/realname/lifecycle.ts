@@ -16,12 +16,10 @@ import {
   addDays,
   addHours,
   applyTransition,
-  event,
   loadAccount,
   type RealnameCore,
-  record,
-  recordQuietly,
-  transact,
+  recordAndApply,
+  type transact,
   withFreshAccount,
 } from './core.ts';
 import { RealnameError } from './errors.ts';
@@ -45,27 +43,20 @@ export async function transition(
   return withFreshAccount(async () => {
     const account = await loadAccount(core.db, ctx.tenant, accountId);
     const { policy } = await core.policies.get(ctx.tenant, account.service);
-    const to = checkTransition(account.state, reason);
-    const entry = event(ctx, `account.${to}`, 'ok', { subject: account.account_id, reason });
-    await record(core, [entry]);
-    try {
-      const row = await transact(core, async (trx) => {
-        const next = await applyTransition(
-          trx,
-          account,
-          reason,
-          ctx.actor,
-          core.clock(),
-          patch(account, policy),
-        );
-        if (extra) await extra(trx, account);
-        return next;
-      });
-      return { row, before: account, policy };
-    } catch (error) {
-      recordQuietly(core, [{ ...entry, outcome: 'error' }]);
-      throw error;
-    }
+    checkTransition(account.state, reason);
+    const row = await recordAndApply(core, ctx, account, reason, async (trx) => {
+      const next = await applyTransition(
+        trx,
+        account,
+        reason,
+        ctx.actor,
+        core.clock(),
+        patch(account, policy),
+      );
+      if (extra) await extra(trx, account);
+      return next;
+    });
+    return { row, before: account, policy };
   });
 }
 

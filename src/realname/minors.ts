@@ -16,18 +16,15 @@
  * @module
  */
 import { cnResidentId, residentIdBirthDate, residentIdChecksumValid } from '../pi/cn-resident-id.ts';
+import { ageOn, type CalendarDate } from './adapters/age.ts';
 import type { MinorsPolicy, PlayDay, PlayWindow } from './policy.types.ts';
 import { AGE_BANDS, type AgeBand } from './types.ts';
 
 /** The age of majority (Civil Code Art. 17). */
 export const ADULT_AGE = 18;
 
-/** A calendar date without a time or a zone. */
-export interface CalendarDate {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-}
+/** A calendar date without a time or a zone (shared with the adapters' age bands). */
+export type { CalendarDate };
 
 /** A birth date as `YYYY-MM-DD` or as parts. */
 export type BirthDate = string | CalendarDate;
@@ -193,8 +190,7 @@ export function ageAt(birthDate: BirthDate, at: Date, timeZone = 'Asia/Shanghai'
   const birth = toCalendarDate(birthDate);
   const now = wallTime(checkInstant(at), timeZone);
   if (compareDates(now, birth) < 0) throw new RangeError('the birth date is after the reference date');
-  const age = now.year - birth.year;
-  return compareDates(now, anniversaryIn(birth, now.year)) < 0 ? age - 1 : age;
+  return ageOn(birth, now);
 }
 
 /** The date (`YYYY-MM-DD`) of the 18th birthday: the first day the person is an adult. */

@@ -26,15 +26,14 @@ import { randomId } from '../vault/ids.ts';
 import { type AccountView, accountView } from './account-view.ts';
 import {
   type AccessContext,
-  type AccountPatch,
   type AccountRow,
   applyTransition,
   event,
   loadAccount,
   type RealnameCore,
   record,
+  recordAndApply,
   recordQuietly,
-  StaleAccountError,
   transact,
   withFreshAccount,
 } from './core.ts';
@@ -185,28 +184,50 @@ async function isBanned(core: RealnameCore, tenant: string, service: string, ref
 }
 
 /**
- * Moves the account for `reason` if its state allows (a lapsed account stays lapsed on failure);
- * records the entry first. Returns the row as it now is.
+ * Moves the account for `reason` if its state allows (a lapsed account stays lapsed on failure),
+ * from a fresh read; returns the row as it now is.
  */
-async function transitionIfAllowed(
+function moveIfAllowed(
   core: RealnameCore,
   ctx: AccessContext,
-  account: AccountRow,
+  accountId: string,
   reason: TransitionReason,
-  patch: AccountPatch = {},
 ): Promise<AccountRow> {
-  if (!isTransitionAllowed(account.state, reason)) return account;
-  const to = targetOf(reason);
-  const entry = event(ctx, `account.${to}`, 'ok', { subject: account.account_id, reason });
-  await record(core, [entry]);
-  try {
-    return await transact(core, (trx) =>
-      applyTransition(trx, account, reason, ctx.actor, core.clock(), patch),
+  return withFreshAccount(async () => {
+    const account = await loadAccount(core.db, ctx.tenant, accountId);
+    if (!isTransitionAllowed(account.state, reason)) return account;
+    return recordAndApply(core, ctx, account, reason, (trx) =>
+      applyTransition(trx, account, reason, ctx.actor, core.clock()),
     );
-  } catch (error) {
-    recordQuietly(core, [{ ...entry, outcome: 'error' }]);
-    throw error;
-  }
+  });
+}
+
+/** Rejects a never-verified account whose identity is banned from the service, and says so. */
+async function refuseBanned(
+  core: RealnameCore,
+  ctx: AccessContext,
+  accountId: string,
+  policy: ServicePolicy,
+): Promise<never> {
+  const row = await moveIfAllowed(core, ctx, accountId, 'IDENTITY_BANNED');
+  throw Object.assign(
+    new RealnameError('IDENTITY_BANNED', 'this identity may not register with this service again'),
+    { account: accountView(row, policy, core.clock()) },
+  );
+}
+
+/** The vault subject holding an identity's retained fields, if any. */
+function identitySubject(
+  db: RealnameCore['db'],
+  tenant: string,
+  ref: string,
+): Promise<{ subject_id: string | null } | undefined> {
+  return db
+    .selectFrom('realname_identities')
+    .select('subject_id')
+    .where('tenant_id', '=', tenant)
+    .where('identity_ref', '=', ref)
+    .executeTakeFirst();
 }
 
 /** Keeps the identity fields a policy retains in the identity's vault subject (one per person). */
@@ -217,12 +238,7 @@ async function keepIdentityFields(
   fields: Record<string, string>,
 ): Promise<void> {
   if (Object.keys(fields).length === 0) return;
-  const existing = await core.db
-    .selectFrom('realname_identities')
-    .select('subject_id')
-    .where('tenant_id', '=', ctx.tenant)
-    .where('identity_ref', '=', ref)
-    .executeTakeFirst();
+  const existing = await identitySubject(core.db, ctx.tenant, ref);
   if (existing?.subject_id) {
     await core.vault.updateSubject(ctx, existing.subject_id, fields);
     return;
@@ -234,12 +250,7 @@ async function keepIdentityFields(
     // Another account of the same person created it a moment ago: use theirs.
     if (!isVaultError(error, 'DUPLICATE_SUBJECT')) throw error;
     for (let i = 0; i < 50; i++) {
-      const row = await core.db
-        .selectFrom('realname_identities')
-        .select('subject_id')
-        .where('tenant_id', '=', ctx.tenant)
-        .where('identity_ref', '=', ref)
-        .executeTakeFirst();
+      const row = await identitySubject(core.db, ctx.tenant, ref);
       if (row?.subject_id) {
         await core.vault.updateSubject(ctx, row.subject_id, fields);
         return;
@@ -250,12 +261,7 @@ async function keepIdentityFields(
   }
   const at = core.clock().toISOString();
   await transact(core, async (trx) => {
-    const row = await trx
-      .selectFrom('realname_identities')
-      .select('subject_id')
-      .where('tenant_id', '=', ctx.tenant)
-      .where('identity_ref', '=', ref)
-      .executeTakeFirst();
+    const row = await identitySubject(trx, ctx.tenant, ref);
     if (row === undefined) {
       await trx
         .insertInto('realname_identities')
@@ -301,9 +307,11 @@ export async function startNetworkIdentity(
     const bizSeq = newBizSeq();
     let row: AccountRow;
     if (isTransitionAllowed(account.state, 'VERIFICATION_STARTED')) {
-      row = await transitionIfAllowed(core, ctx, account, 'VERIFICATION_STARTED', {
-        pending_biz_seq: bizSeq,
-      });
+      row = await recordAndApply(core, ctx, account, 'VERIFICATION_STARTED', (trx) =>
+        applyTransition(trx, account, 'VERIFICATION_STARTED', ctx.actor, core.clock(), {
+          pending_biz_seq: bizSeq,
+        }),
+      );
     } else if (account.state === 'verified') {
       // Re-verifying a verified account: it stays verified meanwhile.
       await core.db
@@ -407,15 +415,7 @@ export async function verifyAccount(
         reason: 'IDENTITY_BANNED',
       }),
     ]);
-    const row = await withFreshAccount(async () =>
-      transitionIfAllowed(core, ctx, await loadAccount(core.db, ctx.tenant, accountId), 'IDENTITY_BANNED'),
-    );
-    throw Object.assign(
-      new RealnameError('IDENTITY_BANNED', 'this identity may not register with this service again'),
-      {
-        account: accountView(row, policy, core.clock()),
-      },
-    );
+    await refuseBanned(core, ctx, accountId, policy);
   }
 
   const result = await core.verifier.verify(request);
@@ -463,14 +463,7 @@ export async function verifyAccount(
       : [];
     await record(core, [attemptEntry, ...extra]);
     await insertVerification(core, ctx, account.account_id, verificationId, result, at);
-    const row = await withFreshAccount(async () =>
-      transitionIfAllowed(
-        core,
-        ctx,
-        await loadAccount(core.db, ctx.tenant, accountId),
-        'VERIFICATION_FAILED',
-      ),
-    );
+    const row = await moveIfAllowed(core, ctx, accountId, 'VERIFICATION_FAILED');
     return {
       verification: toRecord(verificationId, result, at),
       account: accountView(row, policy, core.clock()),
@@ -491,15 +484,7 @@ export async function verifyAccount(
     if (await isBanned(core, ctx.tenant, account.service, ref)) {
       await record(core, [attemptEntry]);
       await insertVerification(core, ctx, account.account_id, verificationId, result, at);
-      const row = await withFreshAccount(async () =>
-        transitionIfAllowed(core, ctx, await loadAccount(core.db, ctx.tenant, accountId), 'IDENTITY_BANNED'),
-      );
-      throw Object.assign(
-        new RealnameError('IDENTITY_BANNED', 'this identity may not register with this service again'),
-        {
-          account: accountView(row, policy, core.clock()),
-        },
-      );
+      await refuseBanned(core, ctx, accountId, policy);
     }
   }
   const identityRef = ref!;
@@ -529,9 +514,7 @@ export async function verifyAccount(
     guardianConsent: guardian !== undefined,
   });
   if (!decision.allowed && decision.code === 'UNDER_MINIMUM_AGE') {
-    const row = await withFreshAccount(async () =>
-      transitionIfAllowed(core, ctx, await loadAccount(core.db, ctx.tenant, accountId), 'UNDER_MINIMUM_AGE'),
-    );
+    const row = await moveIfAllowed(core, ctx, accountId, 'UNDER_MINIMUM_AGE');
     return { verification, account: accountView(row, policy, core.clock()) };
   }
   const needsGuardian = !decision.allowed && decision.code === 'GUARDIAN_CONSENT_REQUIRED';
@@ -551,48 +534,33 @@ export async function verifyAccount(
     }
     const limit = policy.accountsPerIdentity;
     const needSlot = limit !== undefined && current.slot_scope === null;
-    const to = targetOf(reason);
-    const entry = event(ctx, `account.${to}`, 'ok', { subject: current.account_id, reason });
-    await record(core, [entry]);
-    try {
-      return await transact(core, async (trx) => {
-        if (needSlot && !(await takeSlot(trx, ctx.tenant, limit.scope, identityRef, limit.limit))) {
-          return undefined; // limit reached: handled below, outside the rolled-back work
-        }
-        return applyTransition(trx, current, reason, ctx.actor, core.clock(), {
-          level: METHOD_LEVELS[method],
-          method,
-          verified_at: at,
-          identity_ref: identityRef,
-          slot_scope: needSlot ? limit.scope : current.slot_scope,
-          subject_id: subject,
-          deadline_at: null,
-          age_band: bandOf,
-          adult_on: adultOnDate,
-          guardian_account: guardian ?? current.guardian_account,
-          pending_biz_seq: null,
-        });
+    return recordAndApply(core, ctx, current, reason, async (trx) => {
+      if (needSlot && !(await takeSlot(trx, ctx.tenant, limit.scope, identityRef, limit.limit))) {
+        return undefined; // limit reached: handled below, outside the rolled-back work
+      }
+      return applyTransition(trx, current, reason, ctx.actor, core.clock(), {
+        level: METHOD_LEVELS[method],
+        method,
+        verified_at: at,
+        identity_ref: identityRef,
+        slot_scope: needSlot ? limit.scope : current.slot_scope,
+        subject_id: subject,
+        deadline_at: null,
+        age_band: bandOf,
+        adult_on: adultOnDate,
+        guardian_account: guardian ?? current.guardian_account,
+        pending_biz_seq: null,
       });
-    } catch (error) {
-      if (!(error instanceof StaleAccountError)) recordQuietly(core, [{ ...entry, outcome: 'error' }]);
-      throw error;
-    }
+    });
   });
   if (row === undefined) {
     recordQuietly(core, [
-      event(ctx, `account.${reason === 'VERIFIED' ? 'verified' : 'pending'}`, 'error', {
+      event(ctx, `account.${targetOf(reason)}`, 'error', {
         subject: account.account_id,
         reason: 'IDENTITY_LIMIT_REACHED',
       }),
     ]);
-    const rejected = await withFreshAccount(async () =>
-      transitionIfAllowed(
-        core,
-        ctx,
-        await loadAccount(core.db, ctx.tenant, accountId),
-        'IDENTITY_LIMIT_REACHED',
-      ),
-    );
+    const rejected = await moveIfAllowed(core, ctx, accountId, 'IDENTITY_LIMIT_REACHED');
     throw Object.assign(
       new RealnameError(
         'IDENTITY_LIMIT_REACHED',
