@@ -144,6 +144,28 @@ describe.each(testDialects)('real-name accounts on %s', (dialect) => {
     ).toBe(true);
   });
 
+  it('enforcement moves each account one step per run across batches, even with zero-day periods', async () => {
+    // Game: no grace, no notice period. Ten accounts, batches of three.
+    const accounts = await t.realname.register(
+      reg,
+      Array.from({ length: 10 }, () => ({ service: 'game' })),
+    );
+    const at = (ms: number) => new Date(t.clock().getTime() + ms);
+    expect((await t.realname.enforce({ now: t.clock(), batchSize: 3 })).transitions).toEqual({}); // not yet past
+    const first = await t.realname.enforce({ now: at(3_600_000), batchSize: 3 });
+    expect(first).toMatchObject({ transitions: { GRACE_EXPIRED: 10 }, batches: 4 });
+    expect((await t.realname.enforce({ now: at(3_600_000), batchSize: 3 })).transitions).toEqual({});
+    expect((await t.realname.enforce({ now: at(7_200_000), batchSize: 3 })).transitions).toEqual({
+      NOTICE_EXPIRED: 10,
+    });
+    for (const a of accounts) {
+      const history = await t.realname.history(reg, a.id);
+      expect(history.map((h) => h.reason)).toEqual(['REGISTERED', 'GRACE_EXPIRED', 'NOTICE_EXPIRED']);
+      // A step is dated when it happened, not at the time deadlines were read at.
+      expect(history.every((h) => h.at === t.clock().toISOString())).toBe(true);
+    }
+  });
+
   it('a lapsed account that fails verification stays where it is', async () => {
     const [a] = await t.realname.register(reg, [{ service: 'social' }]);
     t.clock.advance(31 * DAY);

@@ -5,9 +5,10 @@
  * verification restores the account at any step; the job never touches a verified account without
  * a deadline.
  *
- * Idempotent and safe to run anywhere, any time, on several servers at once: each account moves at
- * most one step per run (an account touched since the run began is left for the next one), and
- * every update is conditional on the account's sequence number, so two runs cannot both move it.
+ * Idempotent and safe to run anywhere, any time, on several servers at once: an account is due when
+ * its deadline is strictly before the run's time, and every deadline a run sets is at or after that
+ * time, so each account moves at most one step per run (even with a zero-day period); every update
+ * is conditional on the account's sequence number, so two runs cannot both move it.
  *
  * Built for millions of accounts: due accounts come off a partial index in deadline order, keyset
  * paginated; a batch is one audit append (one entry per transition, written first, fail closed)
@@ -67,7 +68,6 @@ interface DueRow {
   state: AccountState;
   seq: number;
   deadline_at: string;
-  updated_at: string;
 }
 
 interface Step {
@@ -105,7 +105,6 @@ export async function enforceDeadlines(
   const started = performance.now();
   const now = options.now ?? core.clock();
   const nowIso = now.toISOString();
-  const runStart = core.clock().toISOString();
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 1000, 5000));
   const result: EnforceResult = {
     dryRun: options.dryRun === true,
@@ -137,9 +136,9 @@ export async function enforceDeadlines(
     if (limit <= 0) break;
     let query = core.db
       .selectFrom('realname_accounts')
-      .select(['tenant_id', 'account_id', 'service', 'state', 'seq', 'deadline_at', 'updated_at'])
+      .select(['tenant_id', 'account_id', 'service', 'state', 'seq', 'deadline_at'])
       .where('deadline_at', 'is not', null)
-      .where('deadline_at', '<=', nowIso);
+      .where('deadline_at', '<', nowIso);
     if (options.tenant !== undefined) query = query.where('tenant_id', '=', options.tenant);
     if (cursor !== undefined) {
       const [d, t, a] = cursor;
@@ -159,7 +158,6 @@ export async function enforceDeadlines(
 
     const steps: Step[] = [];
     for (const row of rows) {
-      if (row.updated_at >= runStart) continue; // moved during this run: one step per run
       steps.push(stepOf(row, await policyOf(row.tenant_id, row.service), now));
     }
     const moves = steps.filter((s) => s.reason !== undefined);
@@ -168,7 +166,8 @@ export async function enforceDeadlines(
       for (const s of moves) result.transitions[s.reason!] = (result.transitions[s.reason!] ?? 0) + 1;
       result.cleared += clears.length;
     } else if (steps.length > 0) {
-      await applyBatch(core, moves, clears, nowIso, result);
+      // History rows and updated_at carry when the step happened, not the time deadlines are read at.
+      await applyBatch(core, moves, clears, core.clock().toISOString(), result);
     }
     options.onProgress?.(result);
     if (rows.length < limit) break;
