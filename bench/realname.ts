@@ -12,7 +12,8 @@
  *    peak RSS, and one audit entry and one history row per transition.
  *
  * Flags: --flows N (per run, default 10000), --concurrency N (default 64), --accounts N,
- * --skip-flows, --skip-enforce, --json.
+ * --batch N (enforcement batch, default 1000), --pg URL (enforcement on PostgreSQL), --skip-flows,
+ * --skip-enforce, --json.
  *
  * @module
  */
@@ -23,9 +24,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
 import { loadConfig, type ShimingConfig } from '../src/config/config.ts';
 import { generatePopulation, writePopulation } from '../src/realname/authority/population.ts';
 import { EXAMPLE_POLICIES } from '../src/realname/policies/examples.ts';
+import { buildApp } from '../src/server/app.ts';
 import { openServerResources } from '../src/server/open-server-resources.ts';
 import type { AccessContext } from '../src/vault/core.ts';
 
@@ -36,6 +40,7 @@ const { values: args } = parseArgs({
     accounts: { type: 'string', default: '1000000' },
     population: { type: 'string', default: '100000' },
     batch: { type: 'string', default: '1000' },
+    pg: { type: 'string' },
     'skip-flows': { type: 'boolean', default: false },
     'skip-enforce': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -84,6 +89,16 @@ async function startAuthorityChild(
   return { url, child };
 }
 
+async function pgQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
@@ -101,6 +116,7 @@ async function flows(
       SHIMING_ROOT_KEY_FILE: join(dir, `keys-${latencyMs}`, 'root.key'),
       SHIMING_AUDIT_CHECKPOINT_MS: '0',
       SHIMING_AUTHORITY_URL: url,
+      SHIMING_RATE_LIMIT_RPS: '0',
       SHIMING_ENFORCE_INTERVAL_MS: '0',
     },
   });
@@ -162,11 +178,79 @@ async function flows(
         `register + verify (${policy}, authority ${latencyMs} ms, ${CONCURRENCY} in flight): ${Math.round(r.perSecond)}/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ${verified}/${n} verified`,
       );
     }
+    out.push(await overHttp(config, resources, latencyMs, people.slice(cursor, cursor + FLOWS)));
   } finally {
     await resources.close();
     child.kill('SIGTERM');
   }
   return out;
+}
+
+/**
+ * The same flow over the HTTP API: `POST /v1/accounts` with the verification inline (one request
+ * registers and verifies), `CONCURRENCY` connections, the `game` policy.
+ */
+async function overHttp(
+  config: ShimingConfig,
+  resources: Awaited<ReturnType<typeof openServerResources>>,
+  latencyMs: number,
+  people: ReturnType<typeof generatePopulation>,
+): Promise<FlowResult> {
+  const by = { actor: 'bench', role: 'system' };
+  const token = (await resources.keys.create({ tenant: 'bench', role: 'registrar', name: 'bench-http' }, by))
+    .token;
+  const app = await buildApp({
+    config,
+    store: resources.store,
+    auditLog: resources.auditLog,
+    keys: resources.keys,
+    vault: resources.vault,
+    realname: resources.realname,
+  });
+  try {
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    let next = 0;
+    const out = await autocannon({
+      url,
+      connections: CONCURRENCY,
+      amount: people.length,
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      requests: [
+        {
+          setupRequest: (req) => {
+            const p = people[next++ % people.length]!;
+            const body = {
+              service: 'game',
+              verification: {
+                method: 'id-two-factor',
+                fields: { CN_NAME: p.name, CN_RESIDENT_ID: p.residentId },
+              },
+            };
+            return { ...req, method: 'POST', path: '/v1/accounts', body: JSON.stringify(body) };
+          },
+        },
+      ],
+    });
+    const seconds = out.duration;
+    const ok = out['2xx'];
+    const r: FlowResult = {
+      policy: 'game over HTTP',
+      latencyMs,
+      flows: out.requests.total,
+      seconds,
+      perSecond: ok / seconds,
+      p50Ms: out.latency.p50,
+      p99Ms: out.latency.p99,
+      verified: ok,
+    };
+    log(
+      `HTTP POST /v1/accounts + verify (game, authority ${latencyMs} ms, ${CONCURRENCY} connections): ${Math.round(r.perSecond)}/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${ok}/${r.flows} 2xx`,
+    );
+    return r;
+  } finally {
+    await app.close();
+  }
 }
 
 interface EnforceBench {
@@ -180,7 +264,7 @@ interface EnforceBench {
 }
 
 async function enforcement(dir: string): Promise<EnforceBench> {
-  const config: ShimingConfig = loadConfig({
+  const base: ShimingConfig = loadConfig({
     env: {
       SHIMING_DATA_DIR: join(dir, 'enforce'),
       SHIMING_ROOT_KEY_FILE: join(dir, 'keys-enforce', 'root.key'),
@@ -188,6 +272,17 @@ async function enforcement(dir: string): Promise<EnforceBench> {
       SHIMING_ENFORCE_INTERVAL_MS: '0',
     },
   });
+  // --pg URL: the same run on PostgreSQL, in a schema of its own (dropped afterwards).
+  const schema = `bench_${process.pid}`;
+  const pgUrl = args.pg;
+  if (pgUrl !== undefined) await pgQuery(pgUrl, `create schema ${schema}`);
+  const config: ShimingConfig =
+    pgUrl === undefined
+      ? base
+      : {
+          ...base,
+          database: { kind: 'postgres', url: pgUrl, schema } as unknown as ShimingConfig['database'],
+        };
   const resources = await openServerResources(config, { vaultJobs: false, enforcement: false });
   try {
     const admin: AccessContext = {
@@ -256,6 +351,7 @@ async function enforcement(dir: string): Promise<EnforceBench> {
     return r;
   } finally {
     await resources.close();
+    if (pgUrl !== undefined) await pgQuery(pgUrl, `drop schema ${schema} cascade`);
     // Its million rows would otherwise be written back while the flows measure their fsyncs.
     await rm(join(dir, 'enforce'), { recursive: true, force: true });
   }

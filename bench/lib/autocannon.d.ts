@@ -1,4 +1,4 @@
-/** The part of autocannon 9's API that bench/vault.ts uses (the package ships no types). */
+/** The part of autocannon 9's API that the benchmarks use (the package ships no types). */
 declare module 'autocannon' {
   namespace autocannon {
     interface Request {
@@ -11,6 +11,8 @@ declare module 'autocannon' {
       url: string;
       connections?: number;
       duration?: number;
+      /** Stop after this many requests instead of after `duration`. */
+      amount?: number;
       method?: string;
       headers?: Record<string, string>;
       requests?: { setupRequest?: (req: Request) => Request }[];
@@ -20,6 +22,9 @@ declare module 'autocannon' {
       latency: { p50: number; p99: number; average: number };
       non2xx: number;
       errors: number;
+      /** Seconds the run took. */
+      duration: number;
+      '2xx': number;
     }
   }
   function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
