@@ -77,8 +77,8 @@ export function recordQuietly(core: RealnameCore, events: readonly AuditEvent[])
 }
 
 /**
- * Runs `work` in the next group-commit batch (its own savepoint); resolves once it is durable.
- * `work` must only use `trx` and may run again if the whole batch is retried.
+ * Runs `work` in the next group-commit batch; resolves once it is durable. `work` must only use
+ * `trx`: it may run again if its batch is retried or rolled back for another unit's failure.
  */
 export function transact<T>(
   core: RealnameCore,

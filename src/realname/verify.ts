@@ -527,8 +527,11 @@ export async function verifyAccount(
   const reason: TransitionReason = needsGuardian ? 'GUARDIAN_CONSENT_REQUIRED' : 'VERIFIED';
   const adultOnDate = birth !== undefined && age !== undefined && age < 18 ? adultOn(birth) : null;
   const bandOf = ageBand ?? (age === undefined ? null : ageBandOf(age));
+  // The first try uses the row read above (the sequence-number guard catches a change since).
+  let unread: AccountRow | undefined = account;
   const row = await withFreshAccount(async () => {
-    const current = await loadAccount(core.db, ctx.tenant, accountId);
+    const current = unread ?? (await loadAccount(core.db, ctx.tenant, accountId));
+    unread = undefined;
     if (!isTransitionAllowed(current.state, reason)) {
       throw new RealnameError('INVALID_TRANSITION', `a ${current.state} account cannot be verified`);
     }

@@ -3,13 +3,13 @@
  * writes; committed one by one, each pays a durable commit (an fsync on SQLite with
  * `synchronous=FULL`, a WAL flush on PostgreSQL) and SQLite's single writer makes them queue. The
  * batcher runs every unit of work submitted while the previous batch was committing in one
- * transaction, each inside its own savepoint: a unit that throws is rolled back alone and its
- * caller gets the error; the others commit together, and every caller learns its outcome only once
+ * transaction. If a unit throws, that transaction is rolled back and the units run again one
+ * transaction each, so only that unit's caller gets the error. Every caller learns its outcome once
  * the commit is durable. Same idea as the audit sequencer's group commit.
  *
  * @module
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { withRetry } from '../store/with-retry.ts';
 
 interface Unit<DB> {
@@ -17,8 +17,6 @@ interface Unit<DB> {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export class WriteBatcher<DB> {
   readonly #db: Kysely<DB>;
@@ -47,39 +45,7 @@ export class WriteBatcher<DB> {
     try {
       while (this.#queue.length > 0) {
         const units = this.#queue.splice(0, this.#maxUnits);
-        let outcomes: Outcome[];
-        try {
-          outcomes = await withRetry(() =>
-            this.#db.transaction().execute(async (trx) => {
-              const done: Outcome[] = [];
-              for (const unit of units) {
-                if (units.length === 1) {
-                  // Alone: no savepoint needed, an error rolls the transaction back.
-                  done.push({ ok: true, value: await unit.work(trx) });
-                  continue;
-                }
-                await sql`savepoint rn_unit`.execute(trx);
-                try {
-                  const value = await unit.work(trx);
-                  await sql`release savepoint rn_unit`.execute(trx);
-                  done.push({ ok: true, value });
-                } catch (error) {
-                  await sql`rollback to savepoint rn_unit`.execute(trx);
-                  await sql`release savepoint rn_unit`.execute(trx);
-                  done.push({ ok: false, error });
-                }
-              }
-              return done;
-            }),
-          );
-        } catch (error) {
-          for (const unit of units) unit.reject(error);
-          continue;
-        }
-        outcomes.forEach((o, i) => {
-          if (o.ok) units[i]!.resolve(o.value);
-          else units[i]!.reject(o.error);
-        });
+        await this.#commit(units);
       }
     } finally {
       this.#running = false;
@@ -88,5 +54,38 @@ export class WriteBatcher<DB> {
         setImmediate(() => void this.#drain());
       }
     }
+  }
+
+  /**
+   * Optimistically runs every unit in one transaction with no savepoints (units rarely fail). If
+   * one throws, the whole transaction is rolled back and each unit runs again in a transaction of
+   * its own, so the failure is its caller's alone; units only use `trx`, so running one again
+   * after a rollback is the same as running it once.
+   */
+  async #commit(units: readonly Unit<DB>[]): Promise<void> {
+    let values: unknown[];
+    try {
+      values = await withRetry(() =>
+        this.#db.transaction().execute(async (trx) => {
+          const out: unknown[] = [];
+          for (const unit of units) out.push(await unit.work(trx));
+          return out;
+        }),
+      );
+    } catch (error) {
+      if (units.length === 1) {
+        units[0]!.reject(error);
+        return;
+      }
+      for (const unit of units) {
+        try {
+          unit.resolve(await withRetry(() => this.#db.transaction().execute(unit.work)));
+        } catch (alone) {
+          unit.reject(alone);
+        }
+      }
+      return;
+    }
+    for (const [i, value] of values.entries()) units[i]!.resolve(value);
   }
 }
