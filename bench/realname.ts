@@ -25,13 +25,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { loadConfig, type ShimingConfig } from '../src/config/config.ts';
 import { generatePopulation, writePopulation } from '../src/realname/authority/population.ts';
 import { EXAMPLE_POLICIES } from '../src/realname/policies/examples.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openServerResources } from '../src/server/open-server-resources.ts';
 import type { AccessContext } from '../src/vault/core.ts';
+import { benchSchema } from './lib/pg-schema.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -87,16 +87,6 @@ async function startAuthorityChild(
     child.once('exit', (code) => reject(new Error(`authority exited with ${code}`)));
   });
   return { url, child };
-}
-
-async function pgQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -273,16 +263,9 @@ async function enforcement(dir: string): Promise<EnforceBench> {
     },
   });
   // --pg URL: the same run on PostgreSQL, in a schema of its own (dropped afterwards).
-  const schema = `bench_${process.pid}`;
-  const pgUrl = args.pg;
-  if (pgUrl !== undefined) await pgQuery(pgUrl, `create schema ${schema}`);
-  const config: ShimingConfig =
-    pgUrl === undefined
-      ? base
-      : {
-          ...base,
-          database: { kind: 'postgres', url: pgUrl, schema } as unknown as ShimingConfig['database'],
-        };
+  const pgSchema =
+    args.pg === undefined ? undefined : await benchSchema(args.pg, `bench_${process.pid}`, base);
+  const config = pgSchema?.config ?? base;
   const resources = await openServerResources(config, { vaultJobs: false, enforcement: false });
   try {
     const admin: AccessContext = {
@@ -351,7 +334,7 @@ async function enforcement(dir: string): Promise<EnforceBench> {
     return r;
   } finally {
     await resources.close();
-    if (pgUrl !== undefined) await pgQuery(pgUrl, `drop schema ${schema} cascade`);
+    await pgSchema?.drop();
     // Its million rows would otherwise be written back while the flows measure their fsyncs.
     await rm(join(dir, 'enforce'), { recursive: true, force: true });
   }

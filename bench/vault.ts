@@ -9,7 +9,7 @@
  *
  * Subjects have four fields: resident ID and mobile (both blind-indexed, the ID unique), name and
  * address. Options: --subjects 20000, --batch 500, --concurrency 32, --http, --seconds 10 (HTTP),
- * --json. Writes `bench/out/bench-vault.json`.
+ * --pg URL (the service-level run again on PostgreSQL, in a schema of its own), --json. Writes `bench/out/bench-vault.json`.
  * @module
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ import { mobile } from '../test/synth/contacts.ts';
 import { residentId } from '../test/synth/ids.ts';
 import { address, name } from '../test/synth/names.ts';
 import { mulberry32 } from '../test/synth/rng.ts';
+import { benchSchema } from './lib/pg-schema.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     http: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    pg: { type: 'string' },
   },
 });
 const SUBJECTS = Number(args.subjects);
@@ -65,6 +67,9 @@ interface Result {
   readonly perSecond: number;
   /** CPU seconds of this process per record, in µs (includes SQLite, which runs on this thread). */
   readonly cpuUsPerRecord: number;
+  /** HTTP runs: request latency percentiles, in ms. */
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
 }
 
 const results: Result[] = [];
@@ -112,7 +117,7 @@ function subjects(n: number, seed: number): { fields: Record<string, string> }[]
   }));
 }
 
-async function serviceLevel(vault: Vault, tenant: string): Promise<string[]> {
+async function serviceLevel(vault: Vault, tenant: string, engine: string): Promise<string[]> {
   const as = (role: AccessContext['role'], purpose: string): AccessContext => ({
     tenant,
     actor: `key_bench${role.padEnd(11, '0')}`,
@@ -121,30 +126,35 @@ async function serviceLevel(vault: Vault, tenant: string): Promise<string[]> {
   });
   const registrar = as('registrar', 'registration');
   const investigator = as('investigator', 'fraud-investigation');
+  const agent = as('agent', 'customer-support');
   await vault.setPolicy(as('admin', 'policy-management'), POLICY);
 
   const items = subjects(SUBJECTS, 1);
   const ids: string[] = [];
-  await timed(`create, batches of ${BATCH}`, SUBJECTS, async () => {
+  await timed(`${engine}: create, batches of ${BATCH}`, SUBJECTS, async () => {
     for (let i = 0; i < items.length; i += BATCH)
       ids.push(...(await vault.createSubjects(registrar, items.slice(i, i + BATCH))));
   });
   const singles = subjects(Math.min(2000, SUBJECTS), 2);
-  await timed(`create, one per call, ${CONCURRENCY} in flight`, singles.length, () =>
+  await timed(`${engine}: create, one per call, ${CONCURRENCY} in flight`, singles.length, () =>
     parallel(singles.length, (i) => vault.createSubjects(registrar, [singles[i]!])),
   );
   const readBatch = 100;
-  await timed(`read PLAIN, batches of ${readBatch}`, ids.length, async () => {
+  await timed(`${engine}: read PLAIN, batches of ${readBatch}`, ids.length, async () => {
     for (let i = 0; i < ids.length; i += readBatch) {
       await vault.readSubjects(investigator, ids.slice(i, i + readBatch), { access: 'PLAIN' });
     }
   });
+  await timed(`${engine}: read MASKED, batches of ${readBatch}`, ids.length, async () => {
+    for (let i = 0; i < ids.length; i += readBatch)
+      await vault.readSubjects(agent, ids.slice(i, i + readBatch));
+  });
   const singleReads = Math.min(10_000, ids.length);
-  await timed(`read PLAIN, one per call, ${CONCURRENCY} in flight`, singleReads, () =>
+  await timed(`${engine}: read PLAIN, one per call, ${CONCURRENCY} in flight`, singleReads, () =>
     parallel(singleReads, (i) => vault.readSubjects(investigator, [ids[i]!], { access: 'PLAIN' })),
   );
   const lookups = Math.min(10_000, items.length);
-  await timed(`lookup by resident ID, one per call, ${CONCURRENCY} in flight`, lookups, () =>
+  await timed(`${engine}: lookup by resident ID, one per call, ${CONCURRENCY} in flight`, lookups, () =>
     parallel(lookups, (i) =>
       vault.lookup(investigator, [{ field: 'CN_RESIDENT_ID', value: items[i]!.fields.CN_RESIDENT_ID! }]),
     ),
@@ -155,12 +165,13 @@ async function serviceLevel(vault: Vault, tenant: string): Promise<string[]> {
 async function http(config: ShimingConfig): Promise<void> {
   const resources = await openServerResources(config, { vaultJobs: false });
   const by = { actor: 'bench', role: 'system' };
-  const key = async (role: 'admin' | 'registrar' | 'investigator') =>
+  const key = async (role: 'admin' | 'registrar' | 'investigator' | 'agent') =>
     (await resources.keys.create({ tenant: 'http', role, name: `bench-${role}` }, by)).token;
-  const [admin, registrar, investigator] = [
+  const [admin, registrar, investigator, agent] = [
     await key('admin'),
     await key('registrar'),
     await key('investigator'),
+    await key('agent'),
   ];
   const app = await buildApp({
     config,
@@ -195,6 +206,8 @@ async function http(config: ShimingConfig): Promise<void> {
       seconds: Number(args.seconds),
       perSecond: done / Number(args.seconds),
       cpuUsPerRecord: (cpu.user + cpu.system) / done,
+      p50Ms: out.latency.p50,
+      p99Ms: out.latency.p99,
     };
     results.push(r);
     if (!args.json) {
@@ -208,6 +221,27 @@ async function http(config: ShimingConfig): Promise<void> {
     headers: { authorization: `Bearer ${investigator}`, 'shiming-purpose': 'fraud-investigation' },
     requests: [
       { setupRequest: (req) => ({ ...req, path: `/v1/subjects/${ids[n++ % ids.length]}?access=PLAIN` }) },
+    ],
+  });
+  await run(`HTTP GET /v1/subjects/:id MASKED, ${CONCURRENCY} connections`, 1, {
+    headers: { authorization: `Bearer ${agent}`, 'shiming-purpose': 'customer-support' },
+    requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/subjects/${ids[n++ % ids.length]}` }) }],
+  });
+  const one = mulberry32(5);
+  await run(`HTTP POST /v1/subjects (one), ${CONCURRENCY} connections`, 1, {
+    method: 'POST',
+    headers: json(registrar),
+    requests: [
+      {
+        setupRequest: (req) => {
+          const fields = {
+            CN_RESIDENT_ID: residentId(one),
+            CN_MOBILE: mobile(one, { format: 'plain' }),
+            CN_NAME: name(one),
+          };
+          return { ...req, method: 'POST', path: '/v1/subjects', body: JSON.stringify({ fields }) };
+        },
+      },
     ],
   });
   const rng = mulberry32(4);
@@ -245,8 +279,19 @@ async function main(): Promise<void> {
       },
     });
     const resources = await openServerResources(config, { vaultJobs: false });
-    await serviceLevel(resources.vault, 'bench');
+    await serviceLevel(resources.vault, 'bench', 'SQLite');
     await resources.close();
+    if (args.pg !== undefined) {
+      // The same service-level run on PostgreSQL, in a schema of its own.
+      const schema = await benchSchema(args.pg, `bench_vault_${process.pid}`, config);
+      try {
+        const onPg = await openServerResources(schema.config, { vaultJobs: false });
+        await serviceLevel(onPg.vault, 'bench', 'PostgreSQL');
+        await onPg.close();
+      } finally {
+        await schema.drop();
+      }
+    }
     if (args.http) await http(config);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -267,10 +312,12 @@ async function main(): Promise<void> {
     console.log(
       `\nNode ${out.node}, ${out.cpus}, load ${out.loadavg.join(' ')}; SQLite WAL, synchronous=FULL\n`,
     );
-    console.log('| operation | records/s | µs CPU per record |');
-    console.log('| --- | ---: | ---: |');
-    for (const r of results)
-      console.log(`| ${r.name} | ${Math.round(r.perSecond)} | ${r.cpuUsPerRecord.toFixed(0)} |`);
+    console.log('| operation | records/s | µs CPU per record | p50 / p99 ms |');
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const r of results) {
+      const p = r.p50Ms === undefined ? '' : `${r.p50Ms} / ${r.p99Ms}`;
+      console.log(`| ${r.name} | ${Math.round(r.perSecond)} | ${r.cpuUsPerRecord.toFixed(0)} | ${p} |`);
+    }
   }
 }
 
