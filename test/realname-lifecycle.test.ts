@@ -320,6 +320,19 @@ describe.each(testDialects)('real-name accounts on %s', (dialect) => {
     });
     const report = await t.realname.reportNotMine(reg, mine1!.id, mine2!.id);
     expect(report.state).toBe('notified');
+    // The review queue: a dismissed report leaves the account to its re-verification deadline.
+    const reviewer = t.as('investigator');
+    expect(await t.realname.listReports(reviewer, 'open')).toMatchObject([
+      { id: report.reportId, account: mine2!.id, reporterAccount: mine1!.id, status: 'open' },
+    ]);
+    await t.realname.resolveReport(reviewer, report.reportId, 'dismissed');
+    expect(await t.realname.listReports(reviewer, 'open')).toEqual([]);
+    expect((await t.realname.getAccount(reg, mine2!.id)).state).toBe('notified');
+    await expect(t.realname.resolveReport(reviewer, report.reportId, 'account-closed')).rejects.toMatchObject(
+      {
+        code: 'INVALID_TRANSITION',
+      },
+    );
   });
 
   it('every transition reason is reachable only from its listed states', () => {

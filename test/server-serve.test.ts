@@ -180,6 +180,7 @@ describe('shiming serve', () => {
         '/v1/accounts/{id}/verifications',
         '/v1/identity/footprint',
         '/v1/identity/reports',
+        '/v1/identity/reports/{id}/resolve',
         '/v1/realname/enforce',
         '/v1/realname/report',
         '/v1/services',

@@ -20,7 +20,7 @@ import {
   record,
 } from './core.ts';
 import { RealnameError } from './errors.ts';
-import { transition } from './lifecycle.ts';
+import { closeAccount, transition } from './lifecycle.ts';
 import { isTransitionAllowed } from './transitions.ts';
 
 export interface FootprintEntry {
@@ -92,7 +92,7 @@ export async function identityFootprint(
 /**
  * The holder of `reporterAccountId` says `accountId` (bound to the same identity) is not theirs.
  * A verified account must then re-verify within the policy's fraud-flag deadline (24 h by
- * default). Returns the report id.
+ * default), and a report joins the reviewers' queue ({@link listReports}). Returns the report id.
  */
 export async function reportNotMine(
   core: RealnameCore,
@@ -150,4 +150,90 @@ export async function reportNotMine(
       .execute();
   }
   return { reportId, state };
+}
+
+/** A "not mine" report as reviewers see it: which account, who reported, where it stands. */
+export interface ReportView {
+  readonly id: string;
+  readonly account: string;
+  readonly reporterAccount: string;
+  readonly status: 'open' | 'resolved';
+  readonly createdAt: string;
+}
+
+/** How a reviewer closes a report. */
+export type ReportResolution = 'dismissed' | 'account-closed';
+
+/** Reports of the tenant, oldest first (`status`: only those). The review queue. */
+export async function listReports(
+  core: RealnameCore,
+  ctx: AccessContext,
+  status?: 'open' | 'resolved',
+  limit = 100,
+): Promise<ReportView[]> {
+  let q = core.db.selectFrom('realname_reports').selectAll().where('tenant_id', '=', ctx.tenant);
+  if (status !== undefined) q = q.where('status', '=', status);
+  const rows = await q
+    .orderBy('created_at')
+    .orderBy('report_id')
+    .limit(Math.max(1, Math.min(limit, 1000)))
+    .execute();
+  await record(core, [event(ctx, 'identity.report.list', 'ok', { count: rows.length })]);
+  return rows.map((r) => ({
+    id: r.report_id,
+    account: r.account_id,
+    reporterAccount: r.reporter_account,
+    status: r.status,
+    createdAt: r.created_at,
+  }));
+}
+
+/**
+ * A reviewer's decision on an open report: `account-closed` closes the reported account (the
+ * provider closes it: CLOSED_BY_PROVIDER, its slot given back, its fields under retention);
+ * `dismissed` leaves it to its re-verification deadline. Either way the report is resolved.
+ * @throws RealnameError `ACCOUNT_NOT_FOUND` for an unknown report; `INVALID_TRANSITION` if already resolved
+ */
+export async function resolveReport(
+  core: RealnameCore,
+  ctx: AccessContext,
+  reportId: string,
+  resolution: ReportResolution,
+): Promise<ReportView> {
+  const row = await core.db
+    .selectFrom('realname_reports')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenant)
+    .where('report_id', '=', reportId)
+    .executeTakeFirst();
+  if (row === undefined) throw new RealnameError('ACCOUNT_NOT_FOUND', 'no such report in this tenant');
+  if (row.status !== 'open') throw new RealnameError('INVALID_TRANSITION', 'this report is already resolved');
+  await record(core, [
+    event(ctx, 'identity.report.resolve', 'ok', {
+      subject: row.account_id,
+      reason: resolution === 'dismissed' ? 'REPORT_DISMISSED' : 'REPORT_UPHELD',
+    }),
+  ]);
+  if (resolution === 'account-closed') {
+    const account = await loadAccount(core.db, ctx.tenant, row.account_id);
+    if (account.state !== 'closed' && account.state !== 'banned')
+      await closeAccount(core, ctx, row.account_id, 'provider');
+  }
+  const updated = await core.db
+    .updateTable('realname_reports')
+    .set({ status: 'resolved' })
+    .where('tenant_id', '=', ctx.tenant)
+    .where('report_id', '=', reportId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) {
+    throw new RealnameError('INVALID_TRANSITION', 'this report was resolved concurrently');
+  }
+  return {
+    id: row.report_id,
+    account: row.account_id,
+    reporterAccount: row.reporter_account,
+    status: 'resolved',
+    createdAt: row.created_at,
+  };
 }

@@ -28,7 +28,15 @@ import { AttemptGuard, type AttemptLimits, type EnumerationAlert } from './attem
 import { type AccessContext, event, loadAccount, type RealnameCore, record, type Verifier } from './core.ts';
 import { type EnforceOptions, type EnforceResult, enforceDeadlines } from './enforce.ts';
 import { RealnameError } from './errors.ts';
-import { type FootprintEntry, identityFootprint, reportNotMine } from './footprint.ts';
+import {
+  type FootprintEntry,
+  identityFootprint,
+  listReports,
+  type ReportResolution,
+  type ReportView,
+  reportNotMine,
+  resolveReport,
+} from './footprint.ts';
 import { IdentityRefs } from './identity-ref.ts';
 import {
   accountHistory,
@@ -173,6 +181,16 @@ export class Realname {
 
   reportNotMine(ctx: AccessContext, reporterAccountId: string, accountId: string) {
     return reportNotMine(this.#core, ctx, reporterAccountId, accountId);
+  }
+
+  /** The "not mine" reports of the tenant: the review queue. */
+  listReports(ctx: AccessContext, status?: 'open' | 'resolved', limit?: number): Promise<ReportView[]> {
+    return listReports(this.#core, ctx, status, limit);
+  }
+
+  /** A reviewer's decision on an open "not mine" report. */
+  resolveReport(ctx: AccessContext, reportId: string, resolution: ReportResolution): Promise<ReportView> {
+    return resolveReport(this.#core, ctx, reportId, resolution);
   }
 
   report(ctx: AccessContext, since?: Date): Promise<RealnameReport> {

@@ -4,6 +4,7 @@
  * account of the provider bound to that same identity, across services, and nothing else — there
  * is no way to name someone else's identity. The user can report one of those accounts as "not
  * mine", which sends it back to re-verification. Registrars only; purpose `identity-footprint`.
+ * Reports form a review queue for compliance staff (admin, investigator; purpose `identity-review`).
  *
  * @module
  */
@@ -35,6 +36,32 @@ const Report = Type.Object(
       description: "one of the reporter's own verified accounts",
     }),
     account: Type.Intersect([AccountId], { description: 'the account of the footprint that is not theirs' }),
+  },
+  strict,
+);
+
+const REVIEW_PURPOSE = 'identity-review';
+const ReportId = Type.String({ pattern: '^rep_[0-9A-Za-z]{22}$', description: 'report id (rep_…)' });
+const ReportsQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  },
+  strict,
+);
+const ReportView = Type.Object({
+  id: ReportId,
+  account: AccountId,
+  reporterAccount: AccountId,
+  status: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+const Resolve = Type.Object(
+  {
+    resolution: Type.Union([Type.Literal('account-closed'), Type.Literal('dismissed')], {
+      description:
+        '`account-closed`: the provider closes the reported account; `dismissed`: it keeps its deadline',
+    }),
   },
   strict,
 );
@@ -85,5 +112,43 @@ export const realnameIdentityRoutes: RoutePlugin = async (app, ctx) => {
       void reply.status(201);
       return out;
     },
+  );
+
+  // The review queue: compliance staff (admin, investigator) see the reports and decide.
+  const reviewers = requireRole('admin', 'investigator');
+  app.get(
+    '/reports',
+    {
+      preHandler: reviewers,
+      schema: {
+        summary: '"Not mine" reports of the tenant, oldest first: the review queue',
+        querystring: ReportsQuery,
+        response: withErrors({ 200: Type.Object({ reports: Type.Array(ReportView) }) }),
+      },
+    },
+    async (request) => {
+      const { status, limit } = request.query;
+      const reports = await runRealname(() =>
+        realname.listReports(accessOf(request, REVIEW_PURPOSE), status, limit),
+      );
+      return { reports };
+    },
+  );
+
+  app.post(
+    '/reports/:id/resolve',
+    {
+      preHandler: reviewers,
+      schema: {
+        summary: 'Decide an open report: close the reported account, or dismiss the report',
+        params: Type.Object({ id: ReportId }, strict),
+        body: Resolve,
+        response: withErrors({ 200: ReportView }),
+      },
+    },
+    async (request) =>
+      runRealname(() =>
+        realname.resolveReport(accessOf(request, REVIEW_PURPOSE), request.params.id, request.body.resolution),
+      ),
   );
 };

@@ -287,6 +287,27 @@ describe.each(testDialects)('real-name routes on %s', (dialect) => {
     const play = await call('GET', `/v1/accounts/${second}/play?at=2026-03-04T10:00:00Z`, 'registrar');
     expect(play.statusCode, play.body).toBe(200);
     expect(play.json()).toMatchObject({ allowed: true, reason: 'ADULT' });
+
+    // The review queue: compliance staff see the report and uphold it, which closes the account.
+    expect((await call('GET', '/v1/identity/reports', 'registrar')).statusCode).toBe(403);
+    const queue = await call('GET', '/v1/identity/reports?status=open', 'investigator');
+    expect(queue.statusCode, queue.body).toBe(200);
+    const open = queue.json().reports.find((r: { account: string }) => r.account === second);
+    expect(open).toMatchObject({ id: report.json().reportId, reporterAccount: mine, status: 'open' });
+    const resolved = await call('POST', `/v1/identity/reports/${open.id}/resolve`, 'investigator', {
+      resolution: 'account-closed',
+    });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    expect(resolved.json()).toMatchObject({ status: 'resolved' });
+    expect((await call('GET', `/v1/accounts/${second}`, 'registrar')).json()).toMatchObject({
+      state: 'closed',
+      reason: 'CLOSED_BY_PROVIDER',
+    });
+    const twice = await call('POST', `/v1/identity/reports/${open.id}/resolve`, 'investigator', {
+      resolution: 'dismissed',
+    });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error.code).toBe('INVALID_TRANSITION');
   });
 
   it('flags risk, closes and bans; reports counts only; enforces on demand (dry run)', async () => {
