@@ -78,6 +78,7 @@ export class AttemptGuard {
   readonly #callers = new WindowCounter(60_000);
   readonly #identities = new WindowCounter(86_400_000);
   readonly #onAlert: (alert: EnumerationAlert) => void;
+  #alerts = 0;
 
   constructor(
     limits: Partial<AttemptLimits> = {},
@@ -109,6 +110,11 @@ export class AttemptGuard {
     return { ok: true };
   }
 
+  /** Enumeration alerts raised since start. */
+  get alerts(): number {
+    return this.#alerts;
+  }
+
   /** Notes a definite failure; returns the alert if this one makes the caller's minute a burst. */
   failed(tenant: string, actor: string): EnumerationAlert | undefined {
     const caller = this.#callers.entry(`${tenant}\u0000${actor}`, this.#clock());
@@ -119,6 +125,7 @@ export class AttemptGuard {
       caller.failures >= this.limits.failureShare * caller.n
     ) {
       caller.alerted = true;
+      this.#alerts++;
       const alert = { tenant, actor, failures: caller.failures, attempts: caller.n, windowSeconds: 60 };
       this.#onAlert(alert);
       return alert;

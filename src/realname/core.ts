@@ -12,6 +12,7 @@ import type { StoreDialect } from '../store/store.types.ts';
 import { withRetry } from '../store/with-retry.ts';
 import { type AccessContext, auditEvent, type JobContext, type VaultAudit } from '../vault/core.ts';
 import type { Vault } from '../vault/vault.ts';
+import type { AdapterCounters } from './adapters/chain.ts';
 import type { AttemptGuard } from './attempt-guard.ts';
 import { RealnameError } from './errors.ts';
 import type { IdentityRefs } from './identity-ref.ts';
@@ -25,6 +26,8 @@ import type { WriteBatcher } from './write-batcher.ts';
 /** What verifies: a `VerifierChain` (adapters with retry and failover), or a test double. */
 export interface Verifier {
   verify(request: VerificationRequest): Promise<VerificationResult>;
+  /** Per-adapter answer counts (what `VerifierChain` keeps), for metrics and billing checks. */
+  counters?(): Readonly<Record<string, AdapterCounters>>;
 }
 
 export interface RealnameCore {

@@ -23,6 +23,7 @@ import type { VaultAudit } from '../vault/core.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { AccountView } from './account-view.ts';
 import { accountView } from './account-view.ts';
+import type { AdapterCounters } from './adapters/chain.ts';
 import { newBizSeq } from './adapters/network-identity.ts';
 import { AttemptGuard, type AttemptLimits, type EnumerationAlert } from './attempt-guard.ts';
 import { type AccessContext, event, loadAccount, type RealnameCore, record, type Verifier } from './core.ts';
@@ -63,6 +64,13 @@ import {
   verifyAccount,
 } from './verify.ts';
 import { WriteBatcher } from './write-batcher.ts';
+
+/** What {@link Realname.stats} reports. */
+export interface RealnameStats {
+  /** Adapter id → calls, billable answers (MATCH + MISMATCH), failures and answers by outcome. */
+  readonly adapters: Readonly<Record<string, AdapterCounters>>;
+  readonly enumerationAlerts: number;
+}
 
 export interface RealnameOptions {
   /** A store migrated with the vault's and `REALNAME_MIGRATIONS`. */
@@ -226,6 +234,14 @@ export class Realname {
       ...(age === undefined && row.age_band !== null ? { ageBand: row.age_band as never } : {}),
     });
     return { ...decision, account };
+  }
+
+  /** Operational counts (no PI): the adapters' answers, and enumeration alerts since start. */
+  stats(): RealnameStats {
+    return {
+      adapters: this.#core.verifier.counters?.() ?? {},
+      enumerationAlerts: this.#core.guard.alerts,
+    };
   }
 
   /** Runs the enforcement job once. */

@@ -107,6 +107,7 @@ export async function buildApp(options: BuildAppOptions): Promise<ShimingApp> {
   installErrorHandling(app);
   const metrics = new Metrics({
     auditSize: () => options.auditLog.size,
+    realname: () => options.realname.stats(),
     db: options.store.db,
     clock,
     processMetrics: options.processMetrics ?? false,

@@ -13,12 +13,19 @@
  * | `shiming_audit_checkpoint_size`           | gauge     | —                       |
  * | `shiming_audit_unsigned_entries`          | gauge     | —  (the audit lag)      |
  * | `shiming_audit_checkpoint_age_seconds`    | gauge     | —  (alert with the lag) |
+ * | `shiming_verifier_answers`                | gauge     | adapter, outcome        |
+ * | `shiming_verifier_billable`               | gauge     | adapter (MATCH+MISMATCH) |
+ * | `shiming_realname_enumeration_alerts`     | gauge     | —                       |
+ *
+ * The verifier series count since the server started (adapter ids come from the configuration,
+ * outcomes are the normalized taxonomy): compare `billable` with the vendor's invoice.
  *
  * @module
  */
 import type { Kysely } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditTables } from '../audit/log/schema.ts';
+import type { RealnameStats } from '../realname/realname.ts';
 import { toBigInt } from '../store/int8.ts';
 
 export interface MetricsOptions {
@@ -27,6 +34,8 @@ export interface MetricsOptions {
   /** The database holding the audit log (for the latest checkpoint's size and time). */
   readonly db: Kysely<AuditTables>;
   readonly clock: () => Date;
+  /** The real-name service's counts (adapter answers, enumeration alerts), if it runs here. */
+  readonly realname?: () => RealnameStats;
   /** Also export Node's process metrics (CPU, memory, event loop); default false. */
   readonly processMetrics?: boolean;
 }
@@ -75,6 +84,7 @@ export class Metrics {
       },
     });
     this.#checkpointGauges(options);
+    if (options.realname !== undefined) this.#realnameGauges(options.realname);
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -101,6 +111,38 @@ export class Metrics {
     const labels = { method, route, status: String(status) };
     this.#requests.inc(labels);
     this.#duration.observe(labels, seconds);
+  }
+
+  #realnameGauges(stats: () => RealnameStats): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'shiming_verifier_answers',
+      help: 'Verification answers since start, by adapter and normalized outcome',
+      labelNames: ['adapter', 'outcome'],
+      registers,
+      collect() {
+        for (const [adapter, c] of Object.entries(stats().adapters)) {
+          for (const [outcome, n] of Object.entries(c.outcomes)) this.set({ adapter, outcome }, n);
+        }
+      },
+    });
+    new Gauge({
+      name: 'shiming_verifier_billable',
+      help: 'Billable verification answers (MATCH + MISMATCH) since start, by adapter',
+      labelNames: ['adapter'],
+      registers,
+      collect() {
+        for (const [adapter, c] of Object.entries(stats().adapters)) this.set({ adapter }, c.billable);
+      },
+    });
+    new Gauge({
+      name: 'shiming_realname_enumeration_alerts',
+      help: 'Bursts of failed verifications by one caller since start (see alert.verification-burst entries)',
+      registers,
+      collect() {
+        this.set(stats().enumerationAlerts);
+      },
+    });
   }
 
   #checkpointGauges(options: MetricsOptions): void {

@@ -328,6 +328,16 @@ describe.each(testDialects)('real-name routes on %s', (dialect) => {
     expect(report.body).not.toMatch(/acc_/);
     expect((await call('GET', '/v1/realname/report', 'registrar')).statusCode).toBe(403);
 
+    // Metrics: the authority's answers by outcome and the billable ones, no PI in any label.
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth('auditor') });
+    expect(metrics.statusCode).toBe(200);
+    const match = /^shiming_verifier_answers\{adapter="authority",outcome="MATCH"\} (\d+)$/m.exec(
+      metrics.body,
+    );
+    expect(Number(match?.[1])).toBeGreaterThan(0);
+    expect(metrics.body).toMatch(/^shiming_verifier_billable\{adapter="authority"\} \d+$/m);
+    expect(metrics.body).toMatch(/^shiming_realname_enumeration_alerts 0$/m);
+
     const dry = await call('POST', '/v1/realname/enforce', 'admin', { dryRun: true });
     expect(dry.statusCode, dry.body).toBe(200);
     expect(dry.json()).toMatchObject({ dryRun: true });
