@@ -52,8 +52,18 @@ export const SIGNER_ERROR_CODES = [
   'STATE_CONFLICT',
 ] as const;
 
-/** What the injected storage returned cannot be used (missing or short tile, state mismatch). */
-export const STORAGE_ERROR_CODES = ['MISSING_TILE', 'SHORT_TILE', 'MISSING_ENTRY', 'STATE_MISMATCH'] as const;
+/**
+ * What the injected storage returned cannot be used (missing or short tile, state mismatch), or
+ * the thread writing it stopped (`WRITER_UNAVAILABLE`: whether the last batch landed is unknown
+ * until the log is reopened, so it is not retried).
+ */
+export const STORAGE_ERROR_CODES = [
+  'MISSING_TILE',
+  'SHORT_TILE',
+  'MISSING_ENTRY',
+  'STATE_MISMATCH',
+  'WRITER_UNAVAILABLE',
+] as const;
 
 /** One of {@link FORMAT_ERROR_CODES}. */
 export type FormatErrorCode = (typeof FORMAT_ERROR_CODES)[number];

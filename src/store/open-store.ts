@@ -1,9 +1,10 @@
+import { resolve } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { withErrorMapping } from './error-mapping-dialect.ts';
 import { migrate } from './migrate.ts';
 import { createPgPool } from './postgres/create-pg-pool.ts';
 import { NodeSqliteDialect } from './sqlite/node-sqlite-dialect.ts';
-import { openSqliteDatabase } from './sqlite/open-sqlite-database.ts';
+import { isMemoryPath, openSqliteDatabase } from './sqlite/open-sqlite-database.ts';
 import type { OpenStoreOptions, Store, StoreConfig } from './store.types.ts';
 
 /** Where the embedded database lives unless configured otherwise. */
@@ -51,7 +52,12 @@ function openSqlite<DB>(config: Extract<StoreConfig, { kind: 'sqlite' }>): Store
     ...(config.statementCacheSize === undefined ? {} : { statementCacheSize: config.statementCacheSize }),
   });
   const db = new Kysely<DB>({ dialect: withErrorMapping(dialect) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    ...(isMemoryPath(path) ? {} : { file: resolve(path) }),
+    close: () => db.destroy(),
+  };
 }
 
 function openPostgres<DB>(config: Extract<StoreConfig, { kind: 'postgres' }>): Store<DB> {

@@ -44,5 +44,10 @@ export interface OpenStoreOptions {
 export interface Store<DB> {
   readonly db: Kysely<DB>;
   readonly dialect: StoreDialect;
+  /**
+   * SQLite only: the absolute path of the database file, for work that opens a connection of its
+   * own on another thread (the audit log's writer). Absent for `:memory:` and PostgreSQL.
+   */
+  readonly file?: string;
   close(): Promise<void>;
 }

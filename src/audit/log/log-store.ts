@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { chunkRows } from '../../store/batch.ts';
 import { toBigInt } from '../../store/int8.ts';
@@ -15,7 +15,8 @@ import { parseNote } from '../signed-note.ts';
 import type { TileReader } from '../tile-hash-reader.ts';
 import type { TileId } from '../tile-path.ts';
 import type { TileData } from '../tree-appender.ts';
-import type { AuditTables } from './schema.ts';
+import type { LogWriterThread } from './log-writer-thread.ts';
+import { type AuditTables, SUBJECT_BLOCK_BITS } from './schema.ts';
 import type { ExportableLog } from './tile-dir.ts';
 
 /** The committed state of a log. */
@@ -34,10 +35,26 @@ export interface BatchWrite {
   readonly root: Uint8Array;
 }
 
-/** The subject index key: SHA-256 of the identifier, first 8 bytes as a signed 64-bit integer. */
+const HMAC_SUBJECT = /^hmac-(?:sha256|sm3):([0-9a-f]{16})/;
+
+/**
+ * The subject index key, a signed 64-bit integer: for an HMAC identifier its own first 8 bytes
+ * (already uniformly spread, and in the entry anyway), for any other identifier the first 8 bytes
+ * of its SHA-256. Hashing every entry's subject again cost the writer as much as the insert.
+ */
 export function subjectKey(subject: string): bigint {
-  return createHash('sha256').update(subject).digest().readBigInt64BE(0);
+  const hmac = HMAC_SUBJECT.exec(subject);
+  if (hmac !== null) return BigInt.asIntN(64, BigInt(`0x${hmac[1]}`));
+  return (hash('sha256', subject, 'buffer') as Buffer).readBigInt64BE(0);
 }
+
+/** The block of the subject index that entry `idx` belongs to (see `AuditSubjectsTable`). */
+export function subjectBlock(idx: bigint): bigint {
+  return idx >> BigInt(SUBJECT_BLOCK_BITS);
+}
+
+/** Blocks looked up per query (an `IN` list, one index seek each). */
+const BLOCKS_PER_LOOKUP = 500n;
 
 const SUBJECT = Buffer.from('"subject":"');
 
@@ -45,7 +62,7 @@ const SUBJECT = Buffer.from('"subject":"');
  * The subject of a canonical entry, read straight from its bytes (entry.ts writes it as
  * `"subject":"<identifier>"` and the identifier alphabet has no quote or backslash).
  */
-function subjectOf(data: Uint8Array): string | undefined {
+export function subjectOf(data: Uint8Array): string | undefined {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const at = buf.indexOf(SUBJECT);
   if (at < 0) return undefined;
@@ -60,16 +77,31 @@ const bytes = (v: Uint8Array): Uint8Array => (Buffer.isBuffer(v) ? new Uint8Arra
 export class LogStore {
   readonly #db: Kysely<AuditTables>;
   readonly #dialect: StoreDialect;
+  readonly #writer: LogWriterThread | undefined;
   readonly logId: string;
 
-  constructor(db: Kysely<AuditTables>, dialect: StoreDialect, logId: string) {
+  /**
+   * @param writer - SQLite: a writer thread for the group commits and the subject indexing (see
+   *   log-writer-thread.ts); everything else runs on `db`.
+   */
+  constructor(db: Kysely<AuditTables>, dialect: StoreDialect, logId: string, writer?: LogWriterThread) {
     this.#db = db;
     this.#dialect = dialect;
     this.logId = logId;
+    this.#writer = writer;
   }
 
   get dialect(): StoreDialect {
     return this.#dialect;
+  }
+
+  /**
+   * Whether batches written one after another without waiting land in the order sent (one writer
+   * thread working through its queue), so the sequencer may send the next before the last is
+   * durable. A pool of PostgreSQL connections gives no such order.
+   */
+  get ordersWrites(): boolean {
+    return this.#writer !== undefined;
   }
 
   /** The log's committed state, or `undefined` if the log does not exist yet. */
@@ -161,6 +193,7 @@ export class LogStore {
    * sequencer appended meanwhile; the caller reloads and retries.
    */
   async writeBatch(batch: BatchWrite): Promise<void> {
+    if (this.#writer !== undefined) return this.#writer.writeBatch(this.logId, batch);
     if (this.#dialect === 'postgres') return this.#writeBatchPostgres(batch);
     await this.#db.transaction().execute(async (trx) => {
       // SQLite: the writer already holds the database write lock (BEGIN IMMEDIATE).
@@ -283,6 +316,8 @@ export class LogStore {
    * the log's size.
    */
   async indexSubjects(maxEntries = 20_000): Promise<{ indexed: bigint; size: bigint }> {
+    // After the log closed its writer, reads (`find`) still catch the index up on this connection.
+    if (this.#writer?.open === true) return this.#writer.indexSubjects(this.logId, maxEntries);
     return this.#db.transaction().execute(async (trx) => {
       await trx
         .insertInto('audit_index_state')
@@ -310,13 +345,14 @@ export class LogStore {
         .where('idx', '<', to)
         .orderBy('idx')
         .execute();
-      const index: { log_id: string; subject_key: bigint; idx: bigint }[] = [];
+      const index: { log_id: string; block: bigint; subject_key: bigint; idx: bigint }[] = [];
       for (const r of rows) {
         const subject = subjectOf(r.data);
+        const idx = toBigInt(r.idx);
         if (subject !== undefined)
-          index.push({ log_id: this.logId, subject_key: subjectKey(subject), idx: toBigInt(r.idx) });
+          index.push({ log_id: this.logId, block: subjectBlock(idx), subject_key: subjectKey(subject), idx });
       }
-      for (const chunk of chunkRows(index, 3, this.#dialect)) {
+      for (const chunk of chunkRows(index, 4, this.#dialect)) {
         await trx
           .insertInto('audit_subjects')
           .values(chunk)
@@ -403,17 +439,36 @@ export class LogStore {
     return row === undefined ? undefined : { size: toBigInt(row.size), note: row.note };
   }
 
-  /** Indices of the entries that may name `subject` (a key collision adds a candidate), ascending. */
+  /**
+   * Indices of the indexed entries that may name `subject` (a key collision adds a candidate),
+   * ascending: one index seek per block of the indexed part of the log.
+   */
   async entriesAbout(subject: string, limit = 10_000): Promise<bigint[]> {
-    const rows = await this.#db
-      .selectFrom('audit_subjects')
-      .select('idx')
+    const state = await this.#db
+      .selectFrom('audit_index_state')
+      .select('indexed_size')
       .where('log_id', '=', this.logId)
-      .where('subject_key', '=', subjectKey(subject))
-      .orderBy('idx')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => toBigInt(r.idx));
+      .executeTakeFirst();
+    const indexed = state === undefined ? 0n : toBigInt(state.indexed_size);
+    const key = subjectKey(subject);
+    const found: bigint[] = [];
+    const blocks = indexed === 0n ? 0n : subjectBlock(indexed - 1n) + 1n;
+    for (let first = 0n; first < blocks && found.length < limit; first += BLOCKS_PER_LOOKUP) {
+      const last = first + BLOCKS_PER_LOOKUP < blocks ? first + BLOCKS_PER_LOOKUP : blocks;
+      const list: bigint[] = [];
+      for (let b = first; b < last; b++) list.push(b);
+      const rows = await this.#db
+        .selectFrom('audit_subjects')
+        .select('idx')
+        .where('log_id', '=', this.logId)
+        .where('block', 'in', list)
+        .where('subject_key', '=', key)
+        .orderBy('idx')
+        .limit(limit - found.length)
+        .execute();
+      for (const r of rows) found.push(toBigInt(r.idx));
+    }
+    return found;
   }
 
   /** This log as a `LogSource` / `ExportableLog` (for `verifyLog` and `exportLog`). */

@@ -54,12 +54,22 @@ export interface AuditCheckpointsTable {
  * bytes of SHA-256 of the identifier, as a signed 64-bit integer: a small, uniformly spread index
  * key (a 76-character text key halved the append rate). A collision only adds a candidate, which
  * `find` drops after reading the entry.
+ *
+ * Rows are grouped by `block` (`idx >> SUBJECT_BLOCK_BITS`) ahead of the key: uniformly spread
+ * keys scattered over one tree made every commit rewrite one index page per entry once the tree
+ * outgrew the cache (a 1,000-entry batch took 6 ms without the index, 47 ms with it at 200,000
+ * entries, growing with the log); inside the newest block they touch a few dozen pages whatever
+ * the log's size. A lookup seeks once per block.
  */
 export interface AuditSubjectsTable {
   log_id: string;
+  block: Int8;
   subject_key: Int8;
   idx: Int8;
 }
+
+/** Entries per block of the subject index (see {@link AuditSubjectsTable}). */
+export const SUBJECT_BLOCK_BITS = 12;
 
 /** How far the subject index has caught up with the log: entries `[0, indexed_size)`. */
 export interface AuditIndexStateTable {
@@ -164,6 +174,24 @@ export const AUDIT_MIGRATIONS: readonly Migration[] = [
             .execute(db);
         }
       }
+    },
+  },
+  {
+    // The subject index is derived data: rebuilt by the indexer from the entries (see
+    // AuditSubjectsTable for why it is grouped by block now).
+    id: 'audit/0002-subject-blocks',
+    async up(db, dialect) {
+      await db.schema.dropTable('audit_subjects').execute();
+      await db.schema
+        .createTable('audit_subjects')
+        .addColumn('log_id', 'text', (c) => c.notNull())
+        .addColumn('block', 'bigint', (c) => c.notNull())
+        .addColumn('subject_key', 'bigint', (c) => c.notNull())
+        .addColumn('idx', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('audit_subjects_pk', ['log_id', 'block', 'subject_key', 'idx'])
+        .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
+        .execute();
+      await db.deleteFrom('audit_index_state').execute();
     },
   },
 ];

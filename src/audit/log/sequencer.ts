@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { checkEntrySize } from '../entry-bundle.ts';
 import { StorageError } from '../errors.ts';
 import type { HashSuite } from '../hash-suite.ts';
 import { TreeAppender } from '../tree-appender.ts';
@@ -33,12 +34,29 @@ export interface SequencerOptions {
   readonly maxDelayMs?: number;
   /** Attempts when another process appended first (default 5). */
   readonly maxConflictRetries?: number;
+  /**
+   * Batches sent before the first is durable, when storage keeps them in order (the SQLite
+   * writer thread; default 2): the next batch is hashed and handed over while one commits.
+   * Always 1 on PostgreSQL, whose pool gives no order.
+   */
+  readonly pipelineDepth?: number;
 }
 
 interface Pending {
   readonly leaf: Leaf;
   readonly resolve: (index: bigint) => void;
   readonly reject: (error: unknown) => void;
+  /** Retries after another process appended first. */
+  attempts: number;
+}
+
+/** A batch sent to storage and not yet settled. */
+interface InFlight {
+  readonly batch: readonly Pending[];
+  readonly oldSize: bigint;
+  readonly size: bigint;
+  readonly root: Uint8Array;
+  readonly write: Promise<void>;
 }
 
 /** Durable, ordered appends to one log. */
@@ -48,6 +66,7 @@ export class Sequencer {
   readonly #maxBatch: number;
   readonly #maxDelayMs: number;
   readonly #maxRetries: number;
+  readonly #depth: number;
   #appender: TreeAppender | undefined;
   #size: bigint;
   #root: Uint8Array;
@@ -55,6 +74,7 @@ export class Sequencer {
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #running: Promise<void> | undefined;
   #closed = false;
+  #commits = 0;
 
   private constructor(
     store: LogStore,
@@ -70,6 +90,7 @@ export class Sequencer {
     this.#maxBatch = options.maxBatch ?? 1000;
     this.#maxDelayMs = options.maxDelayMs ?? 0;
     this.#maxRetries = options.maxConflictRetries ?? 5;
+    this.#depth = store.ordersWrites ? Math.max(1, options.pipelineDepth ?? 2) : 1;
   }
 
   /** A sequencer continuing the log's committed state (tiles checked against the stored root). */
@@ -79,6 +100,11 @@ export class Sequencer {
     const s = new Sequencer(store, suite, row.size, row.root, options);
     s.#appender = await TreeAppender.open(suite, row.size, store.readTiles, row.root);
     return s;
+  }
+
+  /** Group commits made by this sequencer (for metrics and benchmarks). */
+  get commits(): number {
+    return this.#commits;
   }
 
   /** Committed size. */
@@ -94,8 +120,15 @@ export class Sequencer {
   /** Appends leaves; resolves with their indices once durable. Rejects if the commit failed. */
   append(leaves: readonly Leaf[]): Promise<bigint[]> {
     if (this.#closed) return Promise.reject(new StorageError('STATE_MISMATCH', 'sequencer is closed'));
+    try {
+      // Refused here, alone: inside a batch it would fail the whole batch.
+      for (const leaf of leaves) checkEntrySize(leaf.data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const done = leaves.map(
-      (leaf) => new Promise<bigint>((resolve, reject) => this.#queue.push({ leaf, resolve, reject })),
+      (leaf) =>
+        new Promise<bigint>((resolve, reject) => this.#queue.push({ leaf, resolve, reject, attempts: 0 })),
     );
     this.#schedule();
     return Promise.all(done);
@@ -141,46 +174,82 @@ export class Sequencer {
   }
 
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#maxBatch);
+    const inflight: InFlight[] = [];
+    for (;;) {
+      while (this.#queue.length > 0 && inflight.length < this.#depth) {
+        if (this.#appender === undefined) {
+          if (inflight.length > 0) break; // reload only once storage has settled
+          const batch = this.#queue.splice(0, this.#maxBatch);
+          try {
+            await this.#reload();
+          } catch (error) {
+            for (const p of batch) p.reject(error);
+            continue;
+          }
+          this.#queue.unshift(...batch);
+        }
+        inflight.push(this.#begin(this.#queue.splice(0, this.#maxBatch)));
+      }
+      const head = inflight.shift();
+      if (head === undefined) return;
       try {
-        const first = await this.#commit(batch.map((p) => p.leaf));
-        batch.forEach((p, i) => {
-          p.resolve(first + BigInt(i));
-        });
+        await head.write;
+        this.#committed(head);
       } catch (error) {
-        for (const p of batch) p.reject(error);
+        // The tree in memory ran ahead of storage: reload it before the next batch.
+        this.#appender = undefined;
+        const retry: Pending[] = [];
+        const settle = (batch: readonly Pending[], failure: unknown) => {
+          const again =
+            failure instanceof StorageError &&
+            failure.code === 'STATE_MISMATCH' &&
+            batch.every((p) => p.attempts < this.#maxRetries);
+          for (const p of batch) {
+            if (again) {
+              p.attempts++;
+              retry.push(p);
+            } else p.reject(failure);
+          }
+        };
+        settle(head.batch, error);
+        // Batches sent after it extended a tree storage does not have; their size check fails
+        // and they go again (another process appending meanwhile fails them the same way).
+        for (const later of inflight.splice(0)) {
+          try {
+            await later.write;
+            this.#committed(later); // cannot happen with an ordered writer; kept if it does
+          } catch (laterError) {
+            settle(later.batch, laterError);
+          }
+        }
+        this.#queue.unshift(...retry);
       }
     }
   }
 
-  /** Commits one batch; returns the index of its first leaf. */
-  async #commit(leaves: readonly Leaf[]): Promise<bigint> {
-    for (let attempt = 0; ; attempt++) {
-      if (this.#appender === undefined) await this.#reload();
-      const appender = this.#appender!;
-      // The appender is spent by this attempt whatever happens; it is kept only on success.
-      this.#appender = undefined;
-      const oldSize = appender.size;
-      const entries: Uint8Array[] = [];
-      for (const leaf of leaves) {
-        appender.appendEntry(leaf.data);
-        entries.push(leaf.data);
-      }
+  /** Extends the tree in memory by one batch and starts writing it. */
+  #begin(batch: Pending[]): InFlight {
+    const appender = this.#appender!;
+    const oldSize = appender.size;
+    try {
+      const entries = batch.map((p) => p.leaf.data);
+      for (const data of entries) appender.appendEntry(data);
       const root = appender.root();
-      try {
-        await this.#store.writeBatch({ oldSize, entries, tiles: appender.flush(), root });
-      } catch (error) {
-        if (error instanceof StorageError && error.code === 'STATE_MISMATCH' && attempt < this.#maxRetries) {
-          continue; // another process appended: reload its tree and go again
-        }
-        throw error;
-      }
-      this.#appender = appender;
-      this.#size = appender.size;
-      this.#root = root;
-      return oldSize;
+      const write = this.#store.writeBatch({ oldSize, entries, tiles: appender.flush(), root });
+      return { batch, oldSize, size: appender.size, root, write };
+    } catch (error) {
+      this.#appender = undefined;
+      return { batch, oldSize, size: oldSize, root: this.#root, write: Promise.reject(error) };
     }
+  }
+
+  #committed(done: InFlight): void {
+    this.#size = done.size;
+    this.#root = done.root;
+    this.#commits++;
+    done.batch.forEach((p, i) => {
+      p.resolve(done.oldSize + BigInt(i));
+    });
   }
 
   async #reload(): Promise<void> {
