@@ -11,6 +11,7 @@ export { type MigrateOptions, migrate } from './migrate.ts';
 export type { MigrateResult, Migration } from './migration.types.ts';
 export { MIGRATIONS_TABLE, type MigrationTarget } from './migration-transaction.ts';
 export { DEFAULT_SQLITE_PATH, openStore } from './open-store.ts';
+export { PinnedConnection } from './pinned-connection.ts';
 export { NodeSqliteDialect } from './sqlite/node-sqlite-dialect.ts';
 export type {
   NodeSqliteColumn,

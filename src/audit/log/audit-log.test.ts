@@ -133,6 +133,23 @@ describe.each(testDialects)('the audit log on %s', (dialect) => {
     expect(all).not.toContain(id.slice(0, 14));
   });
 
+  it('indexes subjects in the commit, across index blocks, and finds them all', async () => {
+    const log = await openLog();
+    const people = Array.from({ length: 50 }, (_, i) =>
+      log.identifier('CN_MOBILE', `1391234${String(i).padStart(4, '0')}`),
+    );
+    const n = 5000; // more than one 4,096-entry block
+    for (let from = 0; from < n; from += 250) {
+      await log.record(Array.from({ length: 250 }, (_, k) => event(from + k, people[(from + k) % 50])));
+    }
+    // Each batch indexed itself (no catch-up needed before the lookup).
+    const state = await store.db.selectFrom('audit_index_state').select('indexed_size').executeTakeFirst();
+    expect(BigInt(state!.indexed_size)).toBe(BigInt(n));
+    const found = await log.findIdentifier(people[7]!, 10_000);
+    expect(found.map((f) => f.index)).toEqual(Array.from({ length: n / 50 }, (_, i) => BigInt(7 + 50 * i)));
+    expect(found.every((f) => f.entry.subject === people[7])).toBe(true);
+  });
+
   it('writes nothing when a batch holds an invalid event', async () => {
     const log = await openLog();
     await expect(log.record([event(1), { ...event(2), purpose: '' }])).rejects.toMatchObject({

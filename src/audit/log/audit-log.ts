@@ -13,6 +13,7 @@
  * @module
  */
 import type { HmacKey } from '../../crypto/hmac-key.ts';
+import { PinnedConnection } from '../../store/pinned-connection.ts';
 import type { Store } from '../../store/store.types.ts';
 import { auditIdentifier } from '../audit-hash.ts';
 import { CheckpointSigner, type SignerStateStore } from '../checkpoint-signer.ts';
@@ -95,7 +96,7 @@ export class AuditLog {
   /** The log's public key, C2SP vkey form: what a regulator pins. */
   readonly verifierKey: string;
   readonly #logStore: LogStore;
-  readonly #writer: LogWriterThread | undefined;
+  readonly #writer: LogWriterThread | PinnedConnection<AuditTables> | undefined;
   readonly #sequencer: Sequencer;
   readonly #signer: CheckpointSigner;
   readonly #hmacKey: HmacKey;
@@ -114,7 +115,7 @@ export class AuditLog {
   private constructor(
     options: AuditLogOptions,
     logStore: LogStore,
-    writer: LogWriterThread | undefined,
+    writer: LogWriterThread | PinnedConnection<AuditTables> | undefined,
     suite: HashSuite,
     sequencer: Sequencer,
   ) {
@@ -158,9 +159,11 @@ export class AuditLog {
     const suite = hashSuite(algorithm);
     const { store } = options;
     const writer =
-      store.dialect === 'sqlite' && store.file !== undefined && options.writerThread !== false
-        ? new LogWriterThread(store.file)
-        : undefined;
+      store.dialect === 'postgres'
+        ? new PinnedConnection(store.db)
+        : store.file !== undefined && options.writerThread !== false
+          ? new LogWriterThread(store.file)
+          : undefined;
     try {
       const logStore = new LogStore(store.db, store.dialect, options.logId ?? 'main', writer);
       const now = (options.clock ?? (() => new Date()))();
@@ -342,7 +345,7 @@ export class AuditLog {
       .then(async () => {
         for (;;) {
           const { indexed, size } = await this.#logStore.indexSubjects(
-            this.#writer === undefined ? INDEX_CHUNK : THREAD_INDEX_CHUNK,
+            this.#writer instanceof LogWriterThread ? THREAD_INDEX_CHUNK : INDEX_CHUNK,
           );
           if (indexed >= size || indexed >= this.#sequencer.size) return;
           // SQLite runs each step on this thread: let appends and requests in between steps.

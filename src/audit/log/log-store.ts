@@ -8,6 +8,7 @@ import { hash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { chunkRows } from '../../store/batch.ts';
 import { toBigInt } from '../../store/int8.ts';
+import { PinnedConnection } from '../../store/pinned-connection.ts';
 import type { StoreDialect } from '../../store/store.types.ts';
 import { parseCheckpoint } from '../checkpoint.ts';
 import { StorageError } from '../errors.ts';
@@ -72,36 +73,50 @@ export function subjectOf(data: Uint8Array): string | undefined {
 }
 
 const bytes = (v: Uint8Array): Uint8Array => (Buffer.isBuffer(v) ? new Uint8Array(v) : v);
+const toBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+/** Byte strings as one buffer with 1-based offsets and lengths (SQL `substring` positions). */
+function packRows(rows: readonly Uint8Array[]): { blob: Buffer; offsets: number[]; lengths: number[] } {
+  const blob = Buffer.concat(rows.map(toBuffer));
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 1;
+  for (const r of rows) {
+    offsets.push(at);
+    lengths.push(r.byteLength);
+    at += r.byteLength;
+  }
+  return { blob, offsets, lengths };
+}
 
 /** Rows of one log (`logId`) in an open store. */
 export class LogStore {
   readonly #db: Kysely<AuditTables>;
   readonly #dialect: StoreDialect;
   readonly #writer: LogWriterThread | undefined;
+  readonly #pinned: PinnedConnection<AuditTables> | undefined;
   readonly logId: string;
 
   /**
-   * @param writer - SQLite: a writer thread for the group commits and the subject indexing (see
-   *   log-writer-thread.ts); everything else runs on `db`.
+   * @param writer - where the group commits go: on SQLite a writer thread, which also indexes
+   *   subjects (see log-writer-thread.ts); on PostgreSQL a connection pinned for them, so batches
+   *   sent back to back run in turn (see store/pinned-connection.ts). Everything else runs on `db`.
    */
-  constructor(db: Kysely<AuditTables>, dialect: StoreDialect, logId: string, writer?: LogWriterThread) {
+  constructor(
+    db: Kysely<AuditTables>,
+    dialect: StoreDialect,
+    logId: string,
+    writer?: LogWriterThread | PinnedConnection<AuditTables>,
+  ) {
     this.#db = db;
     this.#dialect = dialect;
     this.logId = logId;
-    this.#writer = writer;
+    if (writer instanceof PinnedConnection) this.#pinned = writer;
+    else this.#writer = writer;
   }
 
   get dialect(): StoreDialect {
     return this.#dialect;
-  }
-
-  /**
-   * Whether batches written one after another without waiting land in the order sent (one writer
-   * thread working through its queue), so the sequencer may send the next before the last is
-   * durable. A pool of PostgreSQL connections gives no such order.
-   */
-  get ordersWrites(): boolean {
-    return this.#writer !== undefined;
   }
 
   /** The log's committed state, or `undefined` if the log does not exist yet. */
@@ -132,6 +147,12 @@ export class LogStore {
         root: emptyRoot,
         created_at: now.toISOString(),
       })
+      .onConflict((oc) => oc.column('log_id').doNothing())
+      .execute();
+    // The subject index starts with the log, so batches can index themselves from the first one.
+    await this.#db
+      .insertInto('audit_index_state')
+      .values({ log_id: this.logId, indexed_size: 0n })
       .onConflict((oc) => oc.column('log_id').doNothing())
       .execute();
     const row = await this.readLog();
@@ -219,31 +240,60 @@ export class LogStore {
    * PostgreSQL: the whole batch in one statement, so one round trip and one implicit transaction
    * (six round trips made the commit wait on the network, not on work). The UPDATE of the state
    * row is the lock and the check: it matches only while the size is still `oldSize` (a writer
-   * that lost the race waits for the row lock, then matches nothing), and both inserts take
-   * their rows from its result, so a lost race writes nothing.
+   * that lost the race waits for the row lock, then matches nothing), and every insert takes its
+   * rows from its result, so a lost race writes nothing.
+   *
+   * Entries and tile hashes travel as one binary parameter each, cut into rows by offset on the
+   * server: as `bytea[]` they went as hex text, twice their size, encoded here and parsed there.
+   * The batch indexes its own subjects when the index has caught up to `oldSize` (the entries are
+   * at hand; reading them back cost more than the append).
    */
   async #writeBatchPostgres(batch: BatchWrite): Promise<void> {
     const newSize = batch.oldSize + BigInt(batch.entries.length);
-    const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    const { rows } = await sql<{ updated: string }>`
+    const entries = packRows(batch.entries);
+    const tiles = packRows(batch.tiles.map((t) => t.hashes));
+    const blocks: string[] = [];
+    const keys: string[] = [];
+    const indices: string[] = [];
+    batch.entries.forEach((data, i) => {
+      const subject = subjectOf(data);
+      if (subject === undefined) return;
+      const idx = batch.oldSize + BigInt(i);
+      blocks.push(subjectBlock(idx).toString());
+      keys.push(subjectKey(subject).toString());
+      indices.push(idx.toString());
+    });
+    const statement = sql<{ updated: string }>`
       with upd as (
-        update audit_logs set size = ${newSize}, root = ${buf(batch.root)}
+        update audit_logs set size = ${newSize}, root = ${toBuffer(batch.root)}
         where log_id = ${this.logId} and size = ${batch.oldSize}
         returning 1
       ), ent as (
         insert into audit_entries (log_id, idx, data)
-        select ${this.logId}, ${batch.oldSize}::bigint + t.n - 1, t.d
-        from unnest(${batch.entries.map(buf)}::bytea[]) with ordinality as t(d, n), upd
+        select ${this.logId}, ${batch.oldSize}::bigint + t.n - 1, substring(${entries.blob}::bytea from t.o for t.l)
+        from unnest(${entries.offsets}::int[], ${entries.lengths}::int[]) with ordinality as t(o, l, n), upd
       ), til as (
         insert into audit_tiles (log_id, level, idx, width, hashes)
-        select ${this.logId}, t.l, t.i, t.w, t.h
+        select ${this.logId}, t.lv, t.i, t.w, substring(${tiles.blob}::bytea from t.o for t.l)
         from unnest(
           ${batch.tiles.map((t) => t.level)}::int[], ${batch.tiles.map((t) => t.index.toString())}::bigint[],
-          ${batch.tiles.map((t) => t.width)}::int[], ${batch.tiles.map((t) => buf(t.hashes))}::bytea[]
-        ) as t(l, i, w, h), upd
+          ${batch.tiles.map((t) => t.width)}::int[], ${tiles.offsets}::int[], ${tiles.lengths}::int[]
+        ) as t(lv, i, w, o, l), upd
         on conflict (log_id, level, idx) do update set width = excluded.width, hashes = excluded.hashes
+      ), st as (
+        update audit_index_state set indexed_size = ${newSize}
+        where log_id = ${this.logId} and indexed_size = ${batch.oldSize} and exists (select 1 from upd)
+        returning 1
+      ), sub as (
+        insert into audit_subjects (log_id, block, subject_key, idx)
+        select ${this.logId}, t.b, t.k, t.i
+        from unnest(${blocks}::bigint[], ${keys}::bigint[], ${indices}::bigint[]) as t(b, k, i), st
+        on conflict do nothing
       )
-      select count(*)::text as updated from upd`.execute(this.#db);
+      select count(*)::text as updated from upd`;
+    const { rows } = await (this.#pinned === undefined
+      ? statement.execute(this.#db)
+      : this.#pinned.run((conn) => statement.execute(conn)));
     if (rows[0]?.updated !== '1')
       throw new StorageError('STATE_MISMATCH', 'audit log grew under this sequencer');
   }

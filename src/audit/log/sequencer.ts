@@ -35,9 +35,11 @@ export interface SequencerOptions {
   /** Attempts when another process appended first (default 5). */
   readonly maxConflictRetries?: number;
   /**
-   * Batches sent before the first is durable, when storage keeps them in order (the SQLite
-   * writer thread; default 2): the next batch is hashed and handed over while one commits.
-   * Always 1 on PostgreSQL, whose pool gives no order.
+   * Batches sent before the first is durable (default 2): the next batch is hashed and handed
+   * over while one commits. Safe whatever the storage's order, because each batch's size check
+   * fails one that would land out of turn, and it goes again; in practice they land in turn (the
+   * SQLite writer thread works through its queue, and on PostgreSQL a batch waits for the row
+   * lock of the one before it, then sees the size it expects).
    */
   readonly pipelineDepth?: number;
 }
@@ -90,7 +92,7 @@ export class Sequencer {
     this.#maxBatch = options.maxBatch ?? 1000;
     this.#maxDelayMs = options.maxDelayMs ?? 0;
     this.#maxRetries = options.maxConflictRetries ?? 5;
-    this.#depth = store.ordersWrites ? Math.max(1, options.pipelineDepth ?? 2) : 1;
+    this.#depth = Math.max(1, options.pipelineDepth ?? 2);
   }
 
   /** A sequencer continuing the log's committed state (tiles checked against the stored root). */
@@ -236,6 +238,8 @@ export class Sequencer {
       for (const data of entries) appender.appendEntry(data);
       const root = appender.root();
       const write = this.#store.writeBatch({ oldSize, entries, tiles: appender.flush(), root });
+      // Awaited in order by #drain; one may fail while an earlier one is still awaited.
+      write.catch(() => {});
       return { batch, oldSize, size: appender.size, root, write };
     } catch (error) {
       this.#appender = undefined;

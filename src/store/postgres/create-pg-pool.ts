@@ -25,8 +25,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * A `pg` pool as the store wants it: int8 as bigint (see int8.ts), an optional schema, bounded
- * waits for a connection, and idle-client errors absorbed (a dead idle connection is dropped by
- * the pool; without a listener its `error` event would crash the process).
+ * waits for a connection, and client errors absorbed (a dead connection is dropped by the pool;
+ * without a listener its `error` event would crash the process).
  *
  * @throws StoreError `CONFIG_INVALID` for a bad pool size or schema name. Messages never quote
  *   the URL, which may hold a password.
@@ -52,5 +52,11 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
   pool.on('error', () => {});
+  // The same for a client that is checked out when its connection dies (a server restart, a
+  // terminated backend): its statement fails with the error, and the pool drops the client when
+  // it comes back unqueryable; the event itself must not crash the process.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
