@@ -937,7 +937,7 @@ function report(r: Result): string {
   out.push('**Appends** (`AuditLog.record`, one event per call, each caller awaiting its durable index):');
   if (deferred) {
     out.push(
-      '(The subject index is written off the append path; "index catch-up" is how long it took to catch up after the timed window, not counted in entries/s.)',
+      '(Each batch indexes its subjects in its own commit, so the index is inside these figures; "index catch-up" is what was left to index after the timed window, 0 unless batches fell behind.)',
     );
   }
   out.push('');
