@@ -181,14 +181,12 @@ export class Sequencer {
       while (this.#queue.length > 0 && inflight.length < this.#depth) {
         if (this.#appender === undefined) {
           if (inflight.length > 0) break; // reload only once storage has settled
-          const batch = this.#queue.splice(0, this.#maxBatch);
           try {
             await this.#reload();
           } catch (error) {
-            for (const p of batch) p.reject(error);
+            for (const p of this.#queue.splice(0, this.#maxBatch)) p.reject(error);
             continue;
           }
-          this.#queue.unshift(...batch);
         }
         inflight.push(this.#begin(this.#queue.splice(0, this.#maxBatch)));
       }
