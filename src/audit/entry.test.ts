@@ -113,6 +113,15 @@ describe('when an event carries personal information', () => {
     }
   });
 
+  it("checks a value again under another field's rules, however often it was accepted before", () => {
+    for (let k = 0; k < 5000; k++) toEntry({ ...event, actor: `key_${k}` }, clock); // beyond the memory's bound
+    toEntry({ ...event, actor: 'key_audit' }, clock);
+    expect(errorOf(() => toEntry({ ...event, reason: 'key_audit' }, clock)).field).toBe('reason');
+    expect(errorOf(() => toEntry({ ...event, actor: residentId(rng) }, clock)).code).toBe(
+      'ENTRY_CONTAINS_PI',
+    );
+  });
+
   it('refuses a mobile written with dashes', () => {
     const m = mobile(rng, { format: 'plain' });
     const dashed = `${m.slice(0, 3)}-${m.slice(3, 7)}-${m.slice(7)}`;

@@ -44,9 +44,10 @@ export interface SequencerOptions {
   readonly pipelineDepth?: number;
 }
 
+/** One `append` call: its leaves land in one commit, together or not at all. */
 interface Pending {
-  readonly leaf: Leaf;
-  readonly resolve: (index: bigint) => void;
+  readonly leaves: readonly Leaf[];
+  readonly resolve: (indices: bigint[]) => void;
   readonly reject: (error: unknown) => void;
   /** Retries after another process appended first. */
   attempts: number;
@@ -73,6 +74,8 @@ export class Sequencer {
   #size: bigint;
   #root: Uint8Array;
   #queue: Pending[] = [];
+  /** Leaves in {@link Sequencer.#queue}. */
+  #queued = 0;
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #running: Promise<void> | undefined;
   #closed = false;
@@ -119,21 +122,26 @@ export class Sequencer {
     return this.#root;
   }
 
-  /** Appends leaves; resolves with their indices once durable. Rejects if the commit failed. */
+  /**
+   * Appends leaves; resolves with their indices once durable. Rejects if the commit failed. The
+   * leaves of one call land in one commit, all or none (a call of more than `maxBatch` leaves
+   * makes a commit of its own).
+   */
   append(leaves: readonly Leaf[]): Promise<bigint[]> {
     if (this.#closed) return Promise.reject(new StorageError('STATE_MISMATCH', 'sequencer is closed'));
+    if (leaves.length === 0) return Promise.resolve([]);
     try {
       // Refused here, alone: inside a batch it would fail the whole batch.
       for (const leaf of leaves) checkEntrySize(leaf.data);
     } catch (error) {
       return Promise.reject(error);
     }
-    const done = leaves.map(
-      (leaf) =>
-        new Promise<bigint>((resolve, reject) => this.#queue.push({ leaf, resolve, reject, attempts: 0 })),
-    );
+    const done = new Promise<bigint[]>((resolve, reject) => {
+      this.#queue.push({ leaves: [...leaves], resolve, reject, attempts: 0 });
+    });
+    this.#queued += leaves.length;
     this.#schedule();
-    return Promise.all(done);
+    return done;
   }
 
   /** Commits everything queued so far. */
@@ -152,7 +160,7 @@ export class Sequencer {
 
   #schedule(): void {
     if (this.#running !== undefined) return; // the running commit picks the queue up next
-    if (this.#queue.length >= this.#maxBatch) {
+    if (this.#queued >= this.#maxBatch) {
       this.#start();
     } else if (this.#timer === undefined) {
       this.#timer =
@@ -184,11 +192,11 @@ export class Sequencer {
           try {
             await this.#reload();
           } catch (error) {
-            for (const p of this.#queue.splice(0, this.#maxBatch)) p.reject(error);
+            for (const p of this.#take()) p.reject(error);
             continue;
           }
         }
-        inflight.push(this.#begin(this.#queue.splice(0, this.#maxBatch)));
+        inflight.push(this.#begin(this.#take()));
       }
       const head = inflight.shift();
       if (head === undefined) return;
@@ -223,8 +231,23 @@ export class Sequencer {
           }
         }
         this.#queue.unshift(...retry);
+        for (const p of retry) this.#queued += p.leaves.length;
       }
     }
+  }
+
+  /** The calls of the next batch: whole calls from the front, up to `maxBatch` leaves (≥ 1 call). */
+  #take(): Pending[] {
+    let n = 0;
+    let leaves = 0;
+    while (n < this.#queue.length) {
+      const size = this.#queue[n]!.leaves.length;
+      if (n > 0 && leaves + size > this.#maxBatch) break;
+      leaves += size;
+      n++;
+    }
+    this.#queued -= leaves;
+    return this.#queue.splice(0, n);
   }
 
   /** Extends the tree in memory by one batch and starts writing it. */
@@ -232,7 +255,8 @@ export class Sequencer {
     const appender = this.#appender!;
     const oldSize = appender.size;
     try {
-      const entries = batch.map((p) => p.leaf.data);
+      const entries: Uint8Array[] = [];
+      for (const p of batch) for (const leaf of p.leaves) entries.push(leaf.data);
       for (const data of entries) appender.appendEntry(data);
       const root = appender.root();
       const write = this.#store.writeBatch({ oldSize, entries, tiles: appender.flush(), root });
@@ -249,9 +273,12 @@ export class Sequencer {
     this.#size = done.size;
     this.#root = done.root;
     this.#commits++;
-    done.batch.forEach((p, i) => {
-      p.resolve(done.oldSize + BigInt(i));
-    });
+    let index = done.oldSize;
+    for (const p of done.batch) {
+      const indices: bigint[] = [];
+      for (let i = 0; i < p.leaves.length; i++) indices.push(index++);
+      p.resolve(indices);
+    }
   }
 
   async #reload(): Promise<void> {
