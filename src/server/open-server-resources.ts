@@ -69,6 +69,8 @@ export async function openServerResources(
   });
   let vault: Vault | undefined;
   try {
+    // The first PI read must not wait for the audit writer thread to start.
+    await opened.log.warm();
     const keys = new ApiKeys({
       db: opened.store.db,
       hasher: await ApiKeyHasher.fromRootKey(opened.keys),

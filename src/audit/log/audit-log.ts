@@ -192,6 +192,14 @@ export class AuditLog {
     return this.#sequencer.root;
   }
 
+  /**
+   * Gets the SQLite writer thread going (see log-writer-thread.ts) so the first `record` does not
+   * wait for it to start; a server calls this at start-up. Nothing to do on other stores.
+   */
+  async warm(): Promise<void> {
+    if (this.#writer instanceof LogWriterThread) await this.#writer.warm();
+  }
+
   /** Group commits since this log was opened (entries per commit = appends ÷ commits). */
   get commits(): number {
     return this.#sequencer.commits;

@@ -27,6 +27,7 @@ export type WriterRequest =
       readonly root: Uint8Array;
     }
   | { readonly id: number; readonly op: 'index'; readonly logId: string; readonly maxEntries: number }
+  | { readonly id: number; readonly op: 'open' }
   | { readonly id: number; readonly op: 'close' };
 
 export interface WireError {

@@ -84,6 +84,13 @@ describe('the SQLite audit writer thread', () => {
     });
   });
 
+  it('warms up ahead of the first batch, and reports there a database it cannot open', async () => {
+    await writer.warm();
+    const broken = new LogWriterThread(join(dir, 'audit.db', 'not-a-directory', 'x.db'));
+    await expect(broken.warm()).rejects.toMatchObject({ name: 'StoreError', code: 'CONNECTION_FAILED' });
+    await broken.close();
+  });
+
   it('indexes subjects across blocks in the commit, and the deferred indexer agrees', async () => {
     const n = 2 * BLOCK + 123;
     const threaded = new LogStore(store.db, 'sqlite', 'main', writer);

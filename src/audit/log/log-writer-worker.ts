@@ -30,6 +30,9 @@ function writer(): SqliteLogWriter {
 
 function handle(request: WriterRequest): WriterReply {
   switch (request.op) {
+    case 'open':
+      writer();
+      return { id: request.id, ok: true };
     case 'close':
       opened?.db.close();
       opened = undefined;
