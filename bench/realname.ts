@@ -12,7 +12,7 @@
  *    peak RSS, and one audit entry and one history row per transition.
  *
  * Flags: --flows N (per run, default 10000), --concurrency N (default 64), --accounts N,
- * --batch N (enforcement batch, default 1000), --pg URL (enforcement on PostgreSQL), --skip-flows,
+ * --batch N (enforcement batch, default 2000, the job's default), --pg URL (enforcement on PostgreSQL), --skip-flows,
  * --skip-enforce, --json.
  *
  * @module
@@ -39,7 +39,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     accounts: { type: 'string', default: '1000000' },
     population: { type: 'string', default: '100000' },
-    batch: { type: 'string', default: '1000' },
+    batch: { type: 'string', default: '2000' },
     pg: { type: 'string' },
     'skip-flows': { type: 'boolean', default: false },
     'skip-enforce': { type: 'boolean', default: false },

@@ -166,6 +166,39 @@ describe.each(testDialects)('real-name accounts on %s', (dialect) => {
     }
   });
 
+  it('enforcement stops at a batch whose audit append fails, and moves no account without its entry', async () => {
+    const accounts = await t.realname.register(
+      reg,
+      Array.from({ length: 10 }, () => ({ service: 'game' })),
+    );
+    const later = new Date(t.clock().getTime() + 3_600_000);
+    let batches = 0;
+    const run = t.realname.enforce({
+      now: later,
+      batchSize: 3,
+      onProgress: () => {
+        // After the first batch has landed, the log stops taking entries.
+        if (++batches === 1) void t.auditLog.close();
+      },
+    });
+    await expect(run).rejects.toBeDefined();
+    const logged = new Set(
+      (await t.entries())
+        .filter((e) => e.reason === 'GRACE_EXPIRED' && e.outcome === 'ok')
+        .map((e) => e.subject),
+    );
+    let moved = 0;
+    for (const a of accounts) {
+      const history = await t.realname.history(reg, a.id);
+      if (history.some((h) => h.reason === 'GRACE_EXPIRED')) {
+        moved++;
+        expect(logged.has(a.id)).toBe(true);
+      }
+    }
+    expect(moved).toBeGreaterThanOrEqual(3);
+    expect(moved).toBeLessThan(10);
+  });
+
   it('a lapsed account that fails verification stays where it is', async () => {
     const [a] = await t.realname.register(reg, [{ service: 'social' }]);
     t.clock.advance(31 * DAY);

@@ -52,7 +52,7 @@ export function enforceCommand(io: CliIo): Command {
   return new Command('enforce')
     .description('apply real-name deadlines once: notify, restrict, suspend (every tenant)')
     .option('--dry-run', 'print what would happen; change nothing')
-    .option('--batch <n>', 'accounts per batch (1-5000, default 1000)', parseBatch)
+    .option('--batch <n>', 'accounts per batch (1-5000, default 2000)', parseBatch)
     .option('--at <time>', 'compare deadlines with this time instead of now (ISO 8601)', parseAt)
     .option('--data <dir>', 'data directory (default ./data, or SHIMING_DATA_DIR)')
     .option('--database <url>', 'database URL (postgres://… or sqlite:FILE)')

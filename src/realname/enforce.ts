@@ -13,7 +13,8 @@
  * Built for millions of accounts: due accounts come off a partial index in deadline order, keyset
  * paginated; a batch is one audit append (one entry per transition, written first, fail closed)
  * and one transaction holding one `UPDATE … FROM (VALUES …)` statement and a multi-row insert of
- * the history rows, on both engines.
+ * the history rows, on both engines. The next batch's audit append overlaps this batch's
+ * transaction.
  *
  * @module
  */
@@ -29,7 +30,14 @@ export interface EnforceOptions {
   readonly now?: Date;
   /** Count what would happen; change nothing, record nothing. */
   readonly dryRun?: boolean;
-  /** Accounts per batch (default 1000). */
+  /**
+   * Accounts per batch (default 2,000; at most 5,000). Each batch is one audit append and one
+   * transaction: larger batches hold the write lock longer, smaller ones pay more commits. On
+   * SQLite every audit commit comes from the log's writer thread, another connection, and SQLite
+   * drops a connection's page cache when another one wrote since its last transaction, so each
+   * batch starts cold (1,000,000 accounts: 61.6–65.6 s in batches of 1,000, 53.2 s in batches of
+   * 2,000, 52.3 s in batches of 5,000; 56.8 s in batches of 1,000 with the log writing in-thread).
+   */
   readonly batchSize?: number;
   /** Stop after this many due accounts (default: all). */
   readonly maxAccounts?: number;
@@ -105,7 +113,7 @@ export async function enforceDeadlines(
   const started = performance.now();
   const now = options.now ?? core.clock();
   const nowIso = now.toISOString();
-  const batchSize = Math.max(1, Math.min(options.batchSize ?? 1000, 5000));
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 2000, 5000));
   const result: EnforceResult = {
     dryRun: options.dryRun === true,
     examined: 0,
@@ -130,47 +138,68 @@ export async function enforceDeadlines(
     return policies.get(key);
   };
 
+  // Two batches in flight: while one batch's transaction runs on the database connection, the
+  // next one's audit entries are appended (on SQLite by the log's writer thread). The keyset
+  // cursor makes the next batch independent of the one still being applied.
+  let applying: Promise<void> | undefined;
+  /** Makes `next` (if any) the batch in flight, and waits for the one before it. */
+  const handOver = async (next: Promise<void> | undefined): Promise<void> => {
+    const previous = applying;
+    applying = next;
+    if (previous !== undefined) {
+      await previous;
+      options.onProgress?.(result);
+    }
+  };
   let cursor: [string, string, string] | undefined;
-  for (;;) {
-    const limit = Math.min(batchSize, (options.maxAccounts ?? Number.POSITIVE_INFINITY) - result.examined);
-    if (limit <= 0) break;
-    let query = core.db
-      .selectFrom('realname_accounts')
-      .select(['tenant_id', 'account_id', 'service', 'state', 'seq', 'deadline_at'])
-      .where('deadline_at', 'is not', null)
-      .where('deadline_at', '<', nowIso);
-    if (options.tenant !== undefined) query = query.where('tenant_id', '=', options.tenant);
-    if (cursor !== undefined) {
-      const [d, t, a] = cursor;
-      query = query.where(sql<boolean>`(deadline_at, tenant_id, account_id) > (${d}, ${t}, ${a})`);
-    }
-    const rows = (await query
-      .orderBy('deadline_at')
-      .orderBy('tenant_id')
-      .orderBy('account_id')
-      .limit(limit)
-      .execute()) as DueRow[];
-    if (rows.length === 0) break;
-    const last = rows.at(-1)!;
-    cursor = [last.deadline_at, last.tenant_id, last.account_id];
-    result.examined += rows.length;
-    result.batches++;
+  try {
+    for (;;) {
+      const limit = Math.min(batchSize, (options.maxAccounts ?? Number.POSITIVE_INFINITY) - result.examined);
+      if (limit <= 0) break;
+      let query = core.db
+        .selectFrom('realname_accounts')
+        .select(['tenant_id', 'account_id', 'service', 'state', 'seq', 'deadline_at'])
+        .where('deadline_at', 'is not', null)
+        .where('deadline_at', '<', nowIso);
+      if (options.tenant !== undefined) query = query.where('tenant_id', '=', options.tenant);
+      if (cursor !== undefined) {
+        const [d, t, a] = cursor;
+        query = query.where(sql<boolean>`(deadline_at, tenant_id, account_id) > (${d}, ${t}, ${a})`);
+      }
+      const rows = (await query
+        .orderBy('deadline_at')
+        .orderBy('tenant_id')
+        .orderBy('account_id')
+        .limit(limit)
+        .execute()) as DueRow[];
+      if (rows.length === 0) break;
+      const last = rows.at(-1)!;
+      cursor = [last.deadline_at, last.tenant_id, last.account_id];
+      result.examined += rows.length;
+      result.batches++;
 
-    const steps: Step[] = [];
-    for (const row of rows) {
-      steps.push(stepOf(row, await policyOf(row.tenant_id, row.service), now));
+      const steps: Step[] = [];
+      for (const row of rows) {
+        steps.push(stepOf(row, await policyOf(row.tenant_id, row.service), now));
+      }
+      const moves = steps.filter((s) => s.reason !== undefined);
+      const clears = steps.filter((s) => s.reason === undefined);
+      if (result.dryRun) {
+        for (const s of moves) result.transitions[s.reason!] = (result.transitions[s.reason!] ?? 0) + 1;
+        result.cleared += clears.length;
+        options.onProgress?.(result);
+      } else if (steps.length > 0) {
+        // History rows and updated_at carry when the step happened, not the time deadlines are read at.
+        const next = applyBatch(core, moves, clears, core.clock().toISOString(), result);
+        next.catch(() => {}); // awaited by the next handOver, or below
+        await handOver(next);
+      }
+      if (rows.length < limit) break;
     }
-    const moves = steps.filter((s) => s.reason !== undefined);
-    const clears = steps.filter((s) => s.reason === undefined);
-    if (result.dryRun) {
-      for (const s of moves) result.transitions[s.reason!] = (result.transitions[s.reason!] ?? 0) + 1;
-      result.cleared += clears.length;
-    } else if (steps.length > 0) {
-      // History rows and updated_at carry when the step happened, not the time deadlines are read at.
-      await applyBatch(core, moves, clears, core.clock().toISOString(), result);
-    }
-    options.onProgress?.(result);
-    if (rows.length < limit) break;
+    await handOver(undefined);
+  } finally {
+    // A failed batch stops the run; the one started after it still finishes before this returns.
+    await applying?.catch(() => {});
   }
   result.durationMs = performance.now() - started;
   return result;
