@@ -4,7 +4,7 @@
  * file, verification after tampering (exit 1 with the reason, trusted state untouched), export,
  * offline verification, import and search by audit hash.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,32 +12,15 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditLog } from '../src/audit/log/open-from-config.ts';
 import { loadConfig } from '../src/config/config.ts';
+import { CLI_ENTRY, type CliRun, runCli } from './support/cli.ts';
 import { mobile } from './synth/contacts.ts';
 import { mulberry32 } from './synth/rng.ts';
-
-const ENTRY = join(import.meta.dirname, '..', 'src', 'cli', 'run.ts');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let dir: string;
 let env: Record<string, string>;
 
-function shiming(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [ENTRY, ...args],
-      { cwd: dir, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function shiming(...args: string[]): Promise<CliRun> {
+  return runCli(args, { cwd: dir, env });
 }
 
 /** SHIMING_* settings that keep a test's data, keys and database inside `dir`. */
@@ -224,7 +207,7 @@ describe('shiming audit with a witness', () => {
     const server = spawn(
       process.execPath,
       [
-        ENTRY,
+        CLI_ENTRY,
         'audit',
         'witness',
         '--state',

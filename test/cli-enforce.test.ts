@@ -3,7 +3,6 @@
  * database that the server's resources created — a dry run that counts and changes nothing, a run
  * that applies and is idempotent, `--at` to read deadlines at another time, and usage errors.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,30 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import { EXAMPLE_POLICIES } from '../src/realname/policies/examples.ts';
 import { openServerResources } from '../src/server/open-server-resources.ts';
-
-const ENTRY = join(import.meta.dirname, '..', 'src', 'cli', 'run.ts');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { type CliRun, runCli } from './support/cli.ts';
 
 let dir: string;
 let env: Record<string, string>;
 
-function shiming(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [ENTRY, ...args],
-      { cwd: dir, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function shiming(...args: string[]): Promise<CliRun> {
+  return runCli(args, { cwd: dir, env });
 }
 
 async function states(): Promise<string[]> {

@@ -3,37 +3,19 @@
  * type stripping) over a folder of messy files — GBK with CRLF, gzip, SQL, JSONL, binary, a
  * symlink out of the tree — checking reports, masking and exit codes.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun, runCli } from './support/cli.ts';
 import { bankCard, mobile } from './synth/contacts.ts';
 import { encodeGbk } from './synth/gbk.ts';
 import { residentId } from './synth/ids.ts';
 import { mulberry32 } from './synth/rng.ts';
 
-const ENTRY = join(import.meta.dirname, '..', 'src', 'cli', 'run.ts');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function shiming(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [ENTRY, ...args],
-      { cwd, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function shiming(args: string[], cwd: string): Promise<CliRun> {
+  return runCli(args, { cwd, env: { NO_COLOR: '1' }, maxBuffer: 64 << 20 });
 }
 
 const rng = mulberry32(2026);

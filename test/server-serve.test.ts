@@ -5,7 +5,7 @@
  * core, the regulator's verifyLog over HTTP (and its failure after tampering), graceful shutdown
  * and restart.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,8 @@ import { verifyLog } from '../src/audit/log/verify-log.ts';
 import { noteVerifier } from '../src/audit/note-keys.ts';
 import { verifyConsistency, verifyInclusion } from '../src/audit/verify-proof.ts';
 import { HttpLogSource } from '../src/server/client/http-log-source.ts';
+import { CLI_ENTRY, type CliRun, runCli } from './support/cli.ts';
 
-const ENTRY = join(import.meta.dirname, '..', 'src', 'cli', 'run.ts');
 const suite = hashSuite('sha256');
 
 interface Server {
@@ -44,7 +44,10 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 async function serve(extra: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, [ENTRY, 'serve', '--port', '0'], { cwd: dir, env: cleanEnv(extra) });
+  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', '--port', '0'], {
+    cwd: dir,
+    env: cleanEnv(extra),
+  });
   const server = { child, url: '', stdout: '', stderr: '' } as Server & { url: string };
   child.stdout!.on('data', (d: Buffer) => {
     server.stdout += d.toString();
@@ -69,12 +72,8 @@ async function serve(extra: Record<string, string> = {}): Promise<Server> {
   return server;
 }
 
-function shiming(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [ENTRY, ...args], { cwd: dir, env: cleanEnv() }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr });
-    });
-  });
+function shiming(...args: string[]): Promise<CliRun> {
+  return runCli(args, { cwd: dir, env: cleanEnv(), replaceEnv: true });
 }
 
 describe('shiming serve', () => {

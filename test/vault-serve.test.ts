@@ -10,8 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ENTRY = join(import.meta.dirname, '..', 'src', 'cli', 'run.ts');
+import { CLI_ENTRY } from './support/cli.ts';
 
 const POLICY = {
   version: 1,
@@ -60,7 +59,7 @@ describe('the vault through `shiming serve`', () => {
     dir = await mkdtemp(join(tmpdir(), 'shiming-vault-serve-'));
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SHIMING_')) env[k] = v;
-    child = spawn(process.execPath, [ENTRY, 'serve', '--port', '0'], {
+    child = spawn(process.execPath, [CLI_ENTRY, 'serve', '--port', '0'], {
       cwd: dir,
       env: { ...env, SHIMING_LOG_LEVEL: 'warn' },
     });
