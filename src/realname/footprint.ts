@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { Kysely } from 'kysely';
 import { randomId } from '../vault/ids.ts';
 import {
   type AccessContext,
@@ -21,6 +22,7 @@ import {
 } from './core.ts';
 import { RealnameError } from './errors.ts';
 import { closeAccount, transition } from './lifecycle.ts';
+import type { RealnameTables } from './schema.ts';
 import { isTransitionAllowed } from './transitions.ts';
 
 export interface FootprintEntry {
@@ -108,36 +110,8 @@ export async function reportNotMine(
   }
   const reportId = randomId('rep_');
   const at = core.clock().toISOString();
-  let state = account.state as string;
-  if (isTransitionAllowed(account.state, 'NOT_MINE_REPORTED')) {
-    const { row } = await transition(
-      core,
-      ctx,
-      accountId,
-      'NOT_MINE_REPORTED',
-      (_a, policy) => ({
-        deadline_at: addHours(core.clock(), policy.reverification.fraudFlag ?? 24).toISOString(),
-      }),
-      async (trx) => {
-        await trx
-          .insertInto('realname_reports')
-          .values({
-            tenant_id: ctx.tenant,
-            report_id: reportId,
-            account_id: accountId,
-            reporter_account: holder.account_id,
-            status: 'open',
-            created_at: at,
-          })
-          .execute();
-      },
-    );
-    state = row.state;
-  } else {
-    await record(core, [
-      event(ctx, 'identity.report', 'ok', { subject: accountId, reason: 'NOT_MINE_REPORTED' }),
-    ]);
-    await core.db
+  const fileReport = async (db: Kysely<RealnameTables>): Promise<void> => {
+    await db
       .insertInto('realname_reports')
       .values({
         tenant_id: ctx.tenant,
@@ -148,6 +122,25 @@ export async function reportNotMine(
         created_at: at,
       })
       .execute();
+  };
+  let state = account.state as string;
+  if (isTransitionAllowed(account.state, 'NOT_MINE_REPORTED')) {
+    const { row } = await transition(
+      core,
+      ctx,
+      accountId,
+      'NOT_MINE_REPORTED',
+      (_a, policy) => ({
+        deadline_at: addHours(core.clock(), policy.reverification.fraudFlag ?? 24).toISOString(),
+      }),
+      (trx) => fileReport(trx),
+    );
+    state = row.state;
+  } else {
+    await record(core, [
+      event(ctx, 'identity.report', 'ok', { subject: accountId, reason: 'NOT_MINE_REPORTED' }),
+    ]);
+    await fileReport(core.db);
   }
   return { reportId, state };
 }
