@@ -101,6 +101,15 @@ describe('shiming scan --format jsonl', () => {
     expect(two.stdout).toBe(one.stdout);
   });
 
+  it('gives the same CSV with worker threads, which render it themselves, and still counts findings', async () => {
+    const args = ['scan', '.', '--format', 'csv', '--show-values', '--fail-on-findings'];
+    const one = await shiming([...args, '--jobs', '1'], dir);
+    const two = await shiming([...args, '--jobs', '2'], dir);
+    expect(one.stdout.split('\r\n').length).toBeGreaterThan(3000);
+    expect(two.stdout).toBe(one.stdout);
+    expect([one.code, two.code]).toEqual([1, 1]);
+  });
+
   it('filters by type and score', async () => {
     const r = await shiming(
       ['scan', '.', '--format', 'jsonl', '--types', 'cn_mobile', '--min-score', '0.9'],

@@ -188,6 +188,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<nu
     respectGitignore: flags.gitignore,
     ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
     ...(flags.maxFileSize !== undefined ? { maxFileSize: flags.maxFileSize } : {}),
+    ...(reporter.render && reporter.rendered ? { render: reporter.render } : {}),
   })) {
     switch (ev.kind) {
       case 'plan':
@@ -197,6 +198,10 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<nu
       case 'findings':
         findings += ev.findings.length;
         await reporter.findings(ev.findings);
+        break;
+      case 'rendered':
+        findings += ev.count;
+        await reporter.rendered!(ev.bytes);
         break;
       case 'file':
         files++;

@@ -5,6 +5,7 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
+import type { RenderFormat } from './report/render.ts';
 import type { FileSummary } from './scan-file.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
@@ -16,10 +17,13 @@ export interface WorkerTask {
   readonly path: string;
   readonly options: WorkerScanOptions;
   readonly now?: string;
+  /** Render findings in this format and reply with bytes (`rendered`) instead of objects. */
+  readonly render?: RenderFormat;
 }
 
 export type WorkerReply =
   | { readonly id: number; readonly kind: 'findings'; readonly findings: Finding[] }
+  | { readonly id: number; readonly kind: 'rendered'; readonly bytes: Uint8Array; readonly count: number }
   | { readonly id: number; readonly kind: 'progress'; readonly bytes: number }
   | { readonly id: number; readonly kind: 'done'; readonly summary: FileSummary }
   | { readonly id: number; readonly kind: 'problem'; readonly code: string; readonly message: string };

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { ScanIoError } from './io/errors.ts';
 import { walk } from './io/walk.ts';
 import { WorkerPool, type WorkerReply, type WorkerScanOptions } from './pool.ts';
+import type { RenderFormat } from './report/render.ts';
 import { type FileSummary, scanFileEvents } from './scan-file.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
@@ -20,18 +21,25 @@ export interface ScanPathsOptions extends Omit<ScanOptions, 'path' | 'format'> {
   readonly maxFileSize?: number;
   /** Worker threads (default: available cores; 1 scans in this thread). */
   readonly jobs?: number;
+  /**
+   * Let worker threads render findings in this line format: their findings then come as
+   * `rendered` events (bytes in that format) instead of `findings`. Scans in this thread still
+   * yield `findings`.
+   */
+  readonly render?: RenderFormat;
 }
 
 export type ScanEvent =
   | { readonly kind: 'plan'; readonly files: number; readonly bytes: number }
   | { readonly kind: 'findings'; readonly path: string; readonly findings: readonly Finding[] }
+  | { readonly kind: 'rendered'; readonly path: string; readonly bytes: Uint8Array; readonly count: number }
   | { readonly kind: 'file'; readonly summary: FileSummary }
   | { readonly kind: 'problem'; readonly path: string; readonly code: string; readonly message: string }
   | { readonly kind: 'progress'; readonly bytes: number };
 
 interface Slot {
   readonly path: string;
-  readonly batches: Finding[][];
+  readonly batches: (Finding[] | { readonly bytes: Uint8Array; readonly count: number })[];
   end?: ScanEvent;
 }
 
@@ -57,13 +65,13 @@ export async function* scanPaths(
   yield { kind: 'plan', files: files.length, bytes: files.reduce((a, f) => a + f.size, 0) };
   yield* early;
 
-  const { exclude: _e, respectGitignore: _r, maxFileSize: _m, jobs: _j, ...scanOptions } = options;
+  const { exclude: _e, respectGitignore: _r, maxFileSize: _m, jobs: _j, render, ...scanOptions } = options;
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), files.length));
   if (jobs === 1) {
     yield* inProcess(files, scanOptions);
     return;
   }
-  yield* pooled(files, scanOptions, jobs);
+  yield* pooled(files, scanOptions, jobs, render);
 }
 
 async function* inProcess(
@@ -106,6 +114,7 @@ async function* pooled(
   files: readonly { path: string }[],
   options: ScanOptions,
   jobs: number,
+  render: RenderFormat | undefined,
 ): AsyncGenerator<ScanEvent> {
   const { now, ...rest } = options;
   const workerOptions: WorkerScanOptions = rest;
@@ -127,6 +136,9 @@ async function* pooled(
     switch (r.kind) {
       case 'findings':
         slot.batches.push(r.findings);
+        break;
+      case 'rendered':
+        slot.batches.push({ bytes: r.bytes, count: r.count });
         break;
       case 'progress':
         progress.set(r.id, r.bytes);
@@ -159,6 +171,7 @@ async function* pooled(
           path: files[next]!.path,
           options: workerOptions,
           ...(now ? { now: now.toISOString() } : {}),
+          ...(render ? { render } : {}),
         });
         next++;
       }
@@ -168,8 +181,11 @@ async function* pooled(
         // Batches can arrive while a yielded event is being consumed: drain until none are left,
         // and only then look at whether the file has ended.
         while (slot.batches.length > 0) {
-          for (const findings of slot.batches.splice(0))
-            yield { kind: 'findings', path: slot.path, findings };
+          for (const batch of slot.batches.splice(0)) {
+            yield Array.isArray(batch)
+              ? { kind: 'findings', path: slot.path, findings: batch }
+              : { kind: 'rendered', path: slot.path, bytes: batch.bytes, count: batch.count };
+          }
         }
         if (!slot.end) break;
         yield slot.end;

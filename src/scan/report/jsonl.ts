@@ -5,14 +5,19 @@
  *
  * @module
  */
-import { findingRecord, type Output, type Reporter } from './reporter.ts';
+import { renderFindings } from './render.ts';
+import type { Output, Reporter } from './reporter.ts';
+
+const JSONL = { format: 'jsonl' } as const;
 
 export function jsonlReporter(out: Output): Reporter {
   return {
+    render: JSONL,
     async findings(batch) {
-      let s = '';
-      for (const f of batch) s += `${JSON.stringify(findingRecord(f))}\n`;
-      await out.write(s);
+      await out.write(renderFindings(JSONL, batch));
+    },
+    async rendered(bytes) {
+      await out.writeBytes(bytes);
     },
     async file() {},
     async problem() {},

@@ -7,6 +7,7 @@
 import type { Writable } from 'node:stream';
 import type { FileSummary } from '../scan-file.ts';
 import type { Finding } from '../types.ts';
+import type { RenderFormat } from './render.ts';
 
 export interface ScanTotals {
   readonly files: number;
@@ -24,7 +25,14 @@ export interface ProblemReport {
 }
 
 export interface Reporter {
+  /**
+   * A line format the scan's workers may render findings in themselves; they then arrive through
+   * {@link Reporter.rendered} as bytes ready to write, instead of through `findings`.
+   */
+  readonly render?: RenderFormat;
   findings(batch: readonly Finding[]): Promise<void>;
+  /** Findings already rendered in {@link Reporter.render}'s format (required with `render`). */
+  rendered?(bytes: Uint8Array): Promise<void>;
   file(summary: FileSummary): Promise<void>;
   problem(problem: ProblemReport): Promise<void>;
   end(totals: ScanTotals): Promise<void>;
@@ -38,7 +46,14 @@ export class Output {
   }
   async write(s: string): Promise<void> {
     if (s === '') return;
-    if (!this.#stream.write(s)) await new Promise<void>((resolve) => this.#stream.once('drain', resolve));
+    if (!this.#stream.write(s)) await this.#drain();
+  }
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    if (bytes.length === 0) return;
+    if (!this.#stream.write(bytes)) await this.#drain();
+  }
+  #drain(): Promise<void> {
+    return new Promise<void>((resolve) => this.#stream.once('drain', resolve));
   }
 }
 
