@@ -24,13 +24,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { loadConfig, type ShimingConfig } from '../src/config/config.ts';
 import { generatePopulation, writePopulation } from '../src/realname/authority/population.ts';
 import { EXAMPLE_POLICIES } from '../src/realname/policies/examples.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openServerResources } from '../src/server/open-server-resources.ts';
 import type { AccessContext } from '../src/vault/core.ts';
+import { runLoad } from './lib/load.ts';
 import { benchSchema } from './lib/pg-schema.ts';
 
 const { values: args } = parseArgs({
@@ -199,28 +199,16 @@ async function overHttp(
   });
   try {
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    let next = 0;
-    const out = await autocannon({
+    const out = await runLoad({
       url,
       connections: CONCURRENCY,
       amount: people.length,
-      method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      requests: [
-        {
-          setupRequest: (req) => {
-            const p = people[next++ % people.length]!;
-            const body = {
-              service: 'game',
-              verification: {
-                method: 'id-two-factor',
-                fields: { CN_NAME: p.name, CN_RESIDENT_ID: p.residentId },
-              },
-            };
-            return { ...req, method: 'POST', path: '/v1/accounts', body: JSON.stringify(body) };
-          },
-        },
-      ],
+      plan: {
+        kind: 'accounts',
+        service: 'game',
+        people: people.map((p) => ({ name: p.name, residentId: p.residentId })),
+      },
     });
     const seconds = out.duration;
     const ok = out['2xx'];

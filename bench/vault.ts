@@ -5,10 +5,12 @@
  *
  * Service level (no HTTP): batched creates, single creates in parallel, batched and single reads
  * (PLAIN, so every field is decrypted), lookups. With `--http`: `shiming serve`'s app on a local
- * port, driven by autocannon (single reads and batched creates over HTTP, API-key auth included).
+ * port, driven by autocannon in a worker thread (single reads and batched creates over HTTP, API-key
+ * auth included).
  *
  * Subjects have four fields: resident ID and mobile (both blind-indexed, the ID unique), name and
- * address. Options: --subjects 20000, --batch 500, --concurrency 32, --http, --seconds 10 (HTTP),
+ * address. Options: --subjects 20000, --batch 500, --concurrency 32, --http, --http-only (skip the
+ * service-level runs), --seconds 10 (HTTP),
  * --pg URL (the service-level run again on PostgreSQL, in a schema of its own), --json. Writes `bench/out/bench-vault.json`.
  * @module
  */
@@ -18,7 +20,6 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { loadConfig, type ShimingConfig } from '../src/config/config.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openServerResources } from '../src/server/open-server-resources.ts';
@@ -28,6 +29,7 @@ import { mobile } from '../test/synth/contacts.ts';
 import { residentId } from '../test/synth/ids.ts';
 import { address, name } from '../test/synth/names.ts';
 import { mulberry32 } from '../test/synth/rng.ts';
+import { type LoadPlan, runLoad } from './lib/load.ts';
 import { benchSchema } from './lib/pg-schema.ts';
 
 const { values: args } = parseArgs({
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '10' },
     http: { type: 'boolean', default: false },
+    'http-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     pg: { type: 'string' },
   },
@@ -194,9 +197,20 @@ async function http(config: ShimingConfig): Promise<void> {
     });
     ids.push(...((await res.json()) as { ids: string[] }).ids);
   }
-  const run = async (label: string, records: number, opts: Omit<autocannon.Options, 'url'>) => {
+  const run = async (
+    label: string,
+    records: number,
+    headers: Record<string, string>,
+    plan: LoadPlan,
+  ): Promise<void> => {
     const cpu0 = process.cpuUsage();
-    const out = await autocannon({ url, connections: CONCURRENCY, duration: Number(args.seconds), ...opts });
+    const out = await runLoad({
+      url,
+      connections: CONCURRENCY,
+      duration: Number(args.seconds),
+      headers,
+      plan,
+    });
     const cpu = process.cpuUsage(cpu0);
     const done = out.requests.total * records;
     const errors = out.non2xx + out.errors;
@@ -216,52 +230,30 @@ async function http(config: ShimingConfig): Promise<void> {
       );
     }
   };
-  let n = 0;
-  await run(`HTTP GET /v1/subjects/:id PLAIN, ${CONCURRENCY} connections`, 1, {
-    headers: { authorization: `Bearer ${investigator}`, 'shiming-purpose': 'fraud-investigation' },
-    requests: [
-      { setupRequest: (req) => ({ ...req, path: `/v1/subjects/${ids[n++ % ids.length]}?access=PLAIN` }) },
-    ],
+  // Every subject once in turn, starting at a different place for each run.
+  const paths = (query: string, from: number) =>
+    ids.map((_, i) => `/v1/subjects/${ids[(i + from) % ids.length]}${query}`);
+  await run(
+    `HTTP GET /v1/subjects/:id PLAIN, ${CONCURRENCY} connections`,
+    1,
+    { authorization: `Bearer ${investigator}`, 'shiming-purpose': 'fraud-investigation' },
+    { kind: 'paths', paths: paths('?access=PLAIN', 0) },
+  );
+  await run(
+    `HTTP GET /v1/subjects/:id MASKED, ${CONCURRENCY} connections`,
+    1,
+    { authorization: `Bearer ${agent}`, 'shiming-purpose': 'customer-support' },
+    { kind: 'paths', paths: paths('', 1000) },
+  );
+  await run(`HTTP POST /v1/subjects (one), ${CONCURRENCY} connections`, 1, json(registrar), {
+    kind: 'vault-create',
+    seed: 5,
+    per: 1,
   });
-  await run(`HTTP GET /v1/subjects/:id MASKED, ${CONCURRENCY} connections`, 1, {
-    headers: { authorization: `Bearer ${agent}`, 'shiming-purpose': 'customer-support' },
-    requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/subjects/${ids[n++ % ids.length]}` }) }],
-  });
-  const one = mulberry32(5);
-  await run(`HTTP POST /v1/subjects (one), ${CONCURRENCY} connections`, 1, {
-    method: 'POST',
-    headers: json(registrar),
-    requests: [
-      {
-        setupRequest: (req) => {
-          const fields = {
-            CN_RESIDENT_ID: residentId(one),
-            CN_MOBILE: mobile(one, { format: 'plain' }),
-            CN_NAME: name(one),
-          };
-          return { ...req, method: 'POST', path: '/v1/subjects', body: JSON.stringify({ fields }) };
-        },
-      },
-    ],
-  });
-  const rng = mulberry32(4);
-  await run(`HTTP POST /v1/subjects/batch (100), ${CONCURRENCY} connections`, 100, {
-    method: 'POST',
-    headers: json(registrar),
-    requests: [
-      {
-        setupRequest: (req) => {
-          const items = Array.from({ length: 100 }, () => ({
-            fields: {
-              CN_RESIDENT_ID: residentId(rng),
-              CN_MOBILE: mobile(rng, { format: 'plain' }),
-              CN_NAME: name(rng),
-            },
-          }));
-          return { ...req, method: 'POST', path: '/v1/subjects/batch', body: JSON.stringify({ items }) };
-        },
-      },
-    ],
+  await run(`HTTP POST /v1/subjects/batch (100), ${CONCURRENCY} connections`, 100, json(registrar), {
+    kind: 'vault-create',
+    seed: 4,
+    per: 100,
   });
   await app.close();
   await resources.close();
@@ -278,10 +270,12 @@ async function main(): Promise<void> {
         SHIMING_RATE_LIMIT_RPS: '0',
       },
     });
-    const resources = await openServerResources(config, { vaultJobs: false });
-    await serviceLevel(resources.vault, 'bench', 'SQLite');
-    await resources.close();
-    if (args.pg !== undefined) {
+    if (!args['http-only']) {
+      const resources = await openServerResources(config, { vaultJobs: false });
+      await serviceLevel(resources.vault, 'bench', 'SQLite');
+      await resources.close();
+    }
+    if (args.pg !== undefined && !args['http-only']) {
       // The same service-level run on PostgreSQL, in a schema of its own.
       const schema = await benchSchema(args.pg, `bench_vault_${process.pid}`, config);
       try {
@@ -292,7 +286,7 @@ async function main(): Promise<void> {
         await schema.drop();
       }
     }
-    if (args.http) await http(config);
+    if (args.http || args['http-only']) await http(config);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

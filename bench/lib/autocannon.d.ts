@@ -28,5 +28,9 @@ declare module 'autocannon' {
     }
   }
   function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  namespace autocannon {
+    /** Aggregates raw results (what autocannon returns off the main thread) into the usual shape. */
+    function aggregateResult(results: unknown[], options?: Omit<Options, 'requests'>): Result;
+  }
   export default autocannon;
 }
