@@ -188,6 +188,12 @@ describe('findAddresses: recall', () => {
       ['北京市朝阳区建国路88号', '北京市海淀区中关村大街27号'],
     ],
     ['收货地址：ＸＸ省（略）|上海市黄浦区南京东路100弄5号', ['上海市黄浦区南京东路100弄5号']],
+    // A space between digits and their unit, as typed or as editors that space ASCII apart put it.
+    [
+      '收货地址：浙江省杭州市西湖区文三路 90 号 3 号楼 2 单元 501 室，电话13800138000',
+      ['浙江省杭州市西湖区文三路 90 号 3 号楼 2 单元 501 室'],
+    ],
+    ['地址：阳光小区 3 栋 2 单元 1 楼', ['阳光小区 3 栋 2 单元 1 楼']],
   ])('%s', (text, expected) => {
     expect(found(text)).toEqual(expected);
   });

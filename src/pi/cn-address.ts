@@ -827,16 +827,19 @@ function numberAt(i: number, prev: AddressComponentKind | undefined): AddressCom
 function readNumber(i: number, prev: AddressComponentKind | undefined): AddressComponent | undefined {
   const e = numberEnd(i);
   if (e === i) return undefined;
-  if (classAt(e) & NUM_UNIT_START) {
-    const next = codeAt(e + 1);
-    const units = NUM_UNITS.get(codeAt(e))!;
+  // One space may stand between digits and their unit (文三路 90 号 3 号楼): typed so, or put there
+  // by editors that space ASCII apart from Chinese.
+  const at = codeAt(e) === SPACE && classAt(e - 1) & DIGIT && classAt(e + 1) & NUM_UNIT_START ? e + 1 : e;
+  if (classAt(at) & NUM_UNIT_START) {
+    const next = codeAt(at + 1);
+    const units = NUM_UNITS.get(codeAt(at))!;
     for (let k = 0; k < units.length; k++) {
       const u = units[k]!;
       // The first character matched; the second rejects most of the others quickly.
-      if (u.second >= 0 && (next !== u.second || !foldedAt(e, u.unit))) continue;
-      if (u.kind === 'floor' && u.unit === 'F' && !allDigits(i, e)) continue;
-      if (u.hao && classAt(e + 1) & HAO_NEXT) return undefined;
-      return { kind: u.kind, start: i, end: e + u.unit.length };
+      if (u.second >= 0 && (next !== u.second || !foldedAt(at, u.unit))) continue;
+      if (u.kind === 'floor' && u.unit === 'F' && (at !== e || !allDigits(i, e))) continue;
+      if (u.hao && classAt(at + 1) & HAO_NEXT) return undefined;
+      return { kind: u.kind, start: i, end: at + u.unit.length };
     }
   }
   // A bare number after a road (建国路88) or after a building/unit/floor (2单元501, 3-2-501).

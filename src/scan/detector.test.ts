@@ -133,6 +133,17 @@ describe('context', () => {
     expect(types(scanText('联系电话13812345678', opts))).toEqual(['CN_MOBILE']);
   });
 
+  it('takes 出生 right after a date as its cue (1990年1月31日出生), but not 生产 or a date alone', () => {
+    for (const text of ['张伟，男，1990年1月31日出生，汉族', '1990-01-31 出生于北京']) {
+      const [f] = scanText(text, { ...opts, explain: true }).filter((x) => x.type === 'BIRTH_DATE');
+      expect(f?.explanation?.context, text).toEqual({ word: '出生', effect: 'raise' });
+      expect(f?.score).toBeGreaterThanOrEqual(0.5);
+    }
+    expect(types(scanText('2023年1月31日生产，保质期12个月', opts))).toEqual([]);
+    expect(types(scanText('1990年1月31日，晴', opts))).toEqual([]);
+    expect(types(scanText('订单1990-01-31出生', opts))).toEqual([]);
+  });
+
   it('explains the score without the value', () => {
     const [f] = scanText('手机号 13812345678', { ...opts, explain: true, showValues: false });
     expect(f?.explanation?.context).toEqual({ word: '手机号', effect: 'raise' });

@@ -1234,7 +1234,12 @@ export class Detector {
       }
       // The type is chosen by its score in context: `PE1234567` next to 护照 is a passport even
       // if it also passes the Hong Kong ID check digit.
-      const decision = this.#context(slot, start, field, scope);
+      let decision = this.#context(slot, start, field, scope);
+      // A birth date is as often followed by its word as preceded by it: 1990年1月31日出生.
+      if (decision === D_NONE && slot.id === 'BIRTH_DATE' && bornAfter(this.#buf, end)) {
+        decision = D_RAISE;
+        this.#ctxWord = '出生';
+      }
       const score = contextual(v, decision);
       // Ties between document types under a generic `证件号码` column are broken by the row:
       // `台湾居民来往大陆通行证,11673008` is a permit, not a Macao ID.
@@ -1330,6 +1335,20 @@ export class Detector {
 }
 
 const NO_SLOTS: readonly TypeSlot[] = [];
+
+/** Does 出生 (UTF-8 E5 87 BA E7 94 9F) follow `end` in `b`, after at most one ASCII space? */
+function bornAfter(b: Uint8Array, end: number): boolean {
+  const i = b[end] === 0x20 ? end + 1 : end;
+  return (
+    i + 5 < b.length &&
+    b[i] === 0xe5 &&
+    b[i + 1] === 0x87 &&
+    b[i + 2] === 0xba &&
+    b[i + 3] === 0xe7 &&
+    b[i + 4] === 0x94 &&
+    b[i + 5] === 0x9f
+  );
+}
 
 function ascending(a: readonly number[]): boolean {
   for (let i = 1; i < a.length; i++) if (a[i - 1]! > a[i]!) return false;
