@@ -200,6 +200,12 @@ describe('findNames: recall', () => {
     expect(found('王国维先生的书')).toEqual(['王国维']);
   });
 
+  it('keeps a name that starts like a word and ends in a common surname when its given name reads as one (王国强先生)', () => {
+    expect(found('王国强先生的手机是多少')).toEqual(['王国强']);
+    expect(found('谢谢王总').filter((n) => n.length > 1)).toEqual([]);
+    expect(found('麻烦李老师看一下').filter((n) => n.length > 1)).toEqual([]);
+  });
+
   it('reports UTF-16 offsets into the original text, also after astral characters', () => {
     const text = '😀𠀋 收件人：张伟，谢谢';
     const [s] = findNames(text);

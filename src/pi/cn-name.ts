@@ -780,6 +780,14 @@ function boundaryAt(text: string, s: number, cueEnds: readonly number[]): boolea
 }
 
 /** Find a name or bare surname ending right before an after-cue at `i`. */
+/** Are all characters of `text[from, to)` common in given names? */
+function givenNameLike(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i += cpWidth(text, i)) {
+    if (!hasCharAt(text, i, GIVEN, GIVEN_NAME_CHARS)) return false;
+  }
+  return from < to;
+}
+
 /** A tier-1 or tier-2 single surname. */
 function commonSurname(code: number): boolean {
   const tier = SINGLE_TIER[code]!;
@@ -811,8 +819,13 @@ function nameBeforeTitle(
     if (!v.valid) continue;
     const bounded = boundaryAt(text, s, cueEnds);
     // 王国维先生: a name that starts like a word (王国) stands when nothing runs into it, unless the
-    // word is followed by a common surname (麻烦李老师, 谢谢王总: the word, then a bare surname).
-    if (v.stopPrefix && (!bounded || commonSurname(text.charCodeAt(i - 1)))) continue;
+    // word is followed by a common surname (麻烦李老师, 谢谢王总: the word, then a bare surname) and
+    // the given name does not read as one (王国强先生: 国强 is made of given-name characters).
+    if (
+      v.stopPrefix &&
+      (!bounded || (commonSurname(text.charCodeAt(i - 1)) && !givenNameLike(text, s + v.surname, i)))
+    )
+      continue;
     const span = { start: s, end: i, score: cueScore(v.score), cue };
     if (bounded) {
       best ??= span;

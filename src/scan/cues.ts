@@ -90,13 +90,18 @@ export class CueIndex {
   /** Per type: raise cues of other types that are not its own (they lower it). */
   readonly foreignIds = new Map<PiTypeId, Int32Array>();
 
-  /** Compute `foreignIds` once every type's cues are registered. */
+  /**
+   * Compute `foreignIds` once every type's cues are registered. Name and address cues are nobody's
+   * foreign words: they announce a person or a place, and a person's number often follows them
+   * (`客户：张女士 13912345678`, `收件人 13912345678`), where a document word (`身份证` before a
+   * number that passes Luhn) does speak against a card.
+   */
   computeForeign(): void {
     for (const [type, own] of this.raiseIds) {
       const mine = new Set([...own, ...(this.lowerIds.get(type) ?? [])]);
       const foreign = new Set<number>();
       for (const [other, ids] of this.raiseIds) {
-        if (other === type) continue;
+        if (other === type || other === 'CN_NAME' || other === 'CN_ADDRESS') continue;
         for (const id of ids) if (!mine.has(id)) foreign.add(id);
       }
       this.foreignIds.set(type, Int32Array.from(foreign));

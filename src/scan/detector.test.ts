@@ -144,6 +144,14 @@ describe('context', () => {
     expect(types(scanText('订单1990-01-31出生', opts))).toEqual([]);
   });
 
+  it('does not let a name cue before a number speak against a mobile (客户：张女士 13912345678)', () => {
+    for (const text of ['客户：张女士 13912345678', '收件人 13912345678', '客户 13912345678']) {
+      expect(types(scanText(text, opts)), text).toContain('CN_MOBILE');
+    }
+    // A document word still does: an 18-digit number after 身份证 that fails MOD 11-2 is no card.
+    expect(types(scanText('身份证号 622202123456789012', opts))).toEqual([]);
+  });
+
   it('explains the score without the value', () => {
     const [f] = scanText('手机号 13812345678', { ...opts, explain: true, showValues: false });
     expect(f?.explanation?.context).toEqual({ word: '手机号', effect: 'raise' });
