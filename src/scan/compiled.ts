@@ -47,6 +47,8 @@ export interface CompiledGrouping {
   readonly slots: readonly TypeSlot[];
   readonly first: FirstGroup | undefined;
   readonly lastMayEndWithX: boolean;
+  /** Later separators may be any of the grouping's (`Grouping.mixedSeps`). */
+  readonly mixed: boolean;
 }
 
 /** Groupings are looked up by separator and first-group length (< GROUP_LEN_SLOTS). */
@@ -121,6 +123,7 @@ export class Compiled {
         slots,
         first: g.first,
         lastMayEndWithX: g.lastMayEndWithX === true,
+        mixed: g.mixedSeps === true,
       };
       for (const ch of g.seps) compiled.sepOk[ch.charCodeAt(0)] = 1;
       // Index under each separator and first-group length it accepts, keeping GROUPINGS' order.

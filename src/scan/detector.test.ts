@@ -77,6 +77,21 @@ describe('scanText on the failures of the npm peers', () => {
     expect(f.masked).not.toMatch(/1234/);
   });
 
+  it('finds landlines whose area code and halves are joined differently, or written with +86', () => {
+    for (const [text, value] of [
+      ['电话：0755-8888 8888', '0755-8888 8888'],
+      ['传真 (0755)8888 8888', '(0755)8888 8888'],
+      ['座机 021-5888 8888-123', '021-5888 8888-123'],
+      ['电话:+86 10 6234 5678', '+86 10 6234 5678'],
+      ['Tel +86-755-88888888', '+86-755-88888888'],
+    ] as const) {
+      const f = only(text);
+      expect([f.type, f.value], text).toEqual(['CN_LANDLINE', value]);
+    }
+    expect(types(scanText('手机 +86 139 1234 5678', opts))).toEqual(['CN_MOBILE']);
+    expect(types(scanText('2023 1234 5678', opts))).toEqual([]);
+  });
+
   it('folds full-width digits and keeps offsets on the original text', () => {
     const text = '手机：１３８１２３４５６７８';
     const f = only(text);

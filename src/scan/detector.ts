@@ -988,7 +988,7 @@ export class Detector {
       for (let j = 0; j < m; j++) {
         const len = wLen[k + j]!;
         if (len < g.lo[j]! || len > g.hi[j]!) continue outer;
-        if (j > 0 && wSep[k + j] !== sep) continue outer;
+        if (j > 0 && (g.mixed ? g.sepOk[wSep[k + j]!] === 0 : wSep[k + j] !== sep)) continue outer;
         if (!wDigits[k + j]) {
           const lastX = g.lastMayEndWithX && j === m - 1 && this.#digitsThenX(k + j);
           if (!lastX) continue outer;
@@ -1015,7 +1015,7 @@ export class Detector {
         written = latin1(this.#buf, from, this.#wEnd[k + m - 1]!);
       else {
         written = prefix + this.#text(k);
-        for (let j = 1; j < m; j++) written += String.fromCharCode(sep) + this.#text(k + j);
+        for (let j = 1; j < m; j++) written += String.fromCharCode(wSep[k + j]!) + this.#text(k + j);
         if (prefix === '' && sep === 0x29) written = written.replace(')', ' ');
       }
       if (this.#judge(g.slots, written, from, this.#wEnd[k + m - 1]!)) return m;

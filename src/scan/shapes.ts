@@ -19,6 +19,11 @@ export interface Grouping {
   readonly first?: FirstGroup;
   /** The last group may end with X (resident ID check character). */
   readonly lastMayEndWithX?: boolean;
+  /**
+   * Separators after the first may differ from it (any of `seps`): a landline's area code and
+   * number are often joined differently from the number's halves (`0755-8888 8888`).
+   */
+  readonly mixedSeps?: boolean;
 }
 
 /**
@@ -135,6 +140,30 @@ export const GROUPINGS: readonly Grouping[] = [
   },
   {
     lengths: [
+      [2, 4],
+      [2, 3],
+      [3, 4],
+      [4, 4],
+    ],
+    seps: DASH_SPACE,
+    types: ['CN_LANDLINE'],
+    first: isCountryCode,
+    mixedSeps: true,
+  },
+  {
+    lengths: [
+      [3, 4],
+      [3, 4],
+      [4, 4],
+      [1, 6],
+    ],
+    seps: ' -)',
+    types: ['CN_LANDLINE'],
+    first: startsWith0,
+    mixedSeps: true,
+  },
+  {
+    lengths: [
       [3, 4],
       [7, 8],
       [1, 6],
@@ -142,6 +171,17 @@ export const GROUPINGS: readonly Grouping[] = [
     seps: '-',
     types: ['CN_LANDLINE'],
     first: startsWith0,
+  },
+  {
+    lengths: [
+      [2, 4],
+      [2, 3],
+      [7, 8],
+    ],
+    seps: DASH_SPACE,
+    types: ['CN_LANDLINE'],
+    first: isCountryCode,
+    mixedSeps: true,
   },
   {
     lengths: [
@@ -158,9 +198,10 @@ export const GROUPINGS: readonly Grouping[] = [
       [3, 4],
       [4, 4],
     ],
-    seps: DASH_SPACE,
+    seps: ' -)',
     types: ['CN_LANDLINE'],
     first: startsWith0,
+    mixedSeps: true,
   },
   {
     lengths: [
