@@ -194,6 +194,7 @@ describe('findAddresses: recall', () => {
       ['浙江省杭州市西湖区文三路 90 号 3 号楼 2 单元 501 室'],
     ],
     ['地址：阳光小区 3 栋 2 单元 1 楼', ['阳光小区 3 栋 2 单元 1 楼']],
+    ['申请人现住北京市海淀区', ['北京市海淀区']],
   ])('%s', (text, expected) => {
     expect(found(text)).toEqual(expected);
   });

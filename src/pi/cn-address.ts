@@ -93,6 +93,8 @@ export const ADDRESS_CUES: readonly string[] = [
   '工作地址',
   '住在',
   '家住',
+  '现住',
+  '现居',
   '居住在',
   '寄往',
   '寄至',

@@ -167,6 +167,12 @@ describe('context', () => {
     expect(types(scanText('身份证号 622202123456789012', opts))).toEqual([]);
   });
 
+  it('does not read a form label at the start of a line as a chat speaker (籍贯：, 支行：)', () => {
+    expect(types(scanText('籍贯：河南郑州', opts))).toEqual([]);
+    expect(types(scanText('支行：朝阳支行', opts))).toEqual([]);
+    expect(types(scanText('张伟：明天见', opts))).toEqual(['CN_NAME']);
+  });
+
   it('explains the score without the value', () => {
     const [f] = scanText('手机号 13812345678', { ...opts, explain: true, showValues: false });
     expect(f?.explanation?.context).toEqual({ word: '手机号', effect: 'raise' });

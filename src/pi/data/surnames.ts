@@ -199,7 +199,10 @@ const STOP =
   // brief examples not yet listed, titles and pronoun-like words
   '金币 程序员 曾几何时 林区 江河 田地 于心 成都 沈阳 吉林 常州 桂林 杭州 宿迁 荆州 湛江 韶关 ' +
   '惠州 海南 江西 江苏 山东 山西 河南 湖南 湖北 广东 广西 云南 贵州 四川 宁夏 新疆 西藏 安徽 ' +
-  '福建 甘肃 青海 台湾 香港 澳门 北京 上海 天津 重庆 黑龙江 内蒙古';
+  '福建 甘肃 青海 台湾 香港 澳门 北京 上海 天津 重庆 黑龙江 内蒙古 ' +
+  // form labels read as a speaker before a colon (籍贯：河南郑州)
+  '籍贯 支行 支队 邮编 邮箱 邮件 邮政 职务 职业 职称 学历 学号 婚姻 户主 户号 房号 楼号 车型 ' +
+  '车架号 党派 工号 工种 级别 岗位 余额 金额 钟点';
 
 /** Words that start with a surname character but are not names (a few hundred). */
 export const NON_NAME_WORDS: ReadonlySet<string> = new Set(STOP.split(' ').filter((w) => w.length > 0));
