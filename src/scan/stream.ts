@@ -11,6 +11,7 @@
 import { ALNUM, CLS, countCodePoints, decode, JOIN_ANY, JOIN_DIGITS } from './bytes.ts';
 import { Detector, type RawFinding } from './detector.ts';
 import type { Finding, ScanOptions } from './types.ts';
+import { unescapeUnicode } from './unicode-escapes.ts';
 
 export interface StreamOptions extends ScanOptions {
   /** Scan once this many bytes are buffered (default 1 MiB). */
@@ -27,6 +28,21 @@ function nextBreak(buf: Uint8Array, pos: number, end: number): number {
   if (stop === end) return end;
   const nl = buf.indexOf(10, stop);
   return nl < 0 || nl >= end ? end : nl;
+}
+
+/**
+ * Runs the detector over `buf[0, end)`, in a decoded copy when the region writes non-ASCII
+ * characters as `\uXXXX` escapes; offsets come back in `buf`'s terms either way.
+ */
+function detect(detector: Detector, buf: Buffer, end: number): RawFinding[] {
+  const un = unescapeUnicode(buf, end);
+  if (un === undefined) return detector.scanRegion(buf, 0, end);
+  const raw = detector.scanRegion(un.bytes, 0, un.bytes.length);
+  for (const f of raw) {
+    f.start = un.toOriginal(f.start);
+    f.end = un.toOriginal(f.end);
+  }
+  return raw;
 }
 
 /** Turns region-relative raw findings into findings with line, column and stream offsets. */
@@ -123,7 +139,7 @@ export async function* scanStream(
       detector.fields.setHeader(firstLine(pending));
       headerSet = true;
     }
-    const raw = detector.scanRegion(pending, 0, cut);
+    const raw = detect(detector, pending, cut);
     const found = positioner.place(pending, cut, raw, path);
     pending = pending.subarray(cut);
     return found;
@@ -151,7 +167,7 @@ export function scanBuffer(bytes: Uint8Array, options: ScanOptions = {}): Findin
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const detector = new Detector(options);
   if (options.format === 'csv' || options.format === 'tsv') detector.fields.setHeader(firstLine(buf));
-  const raw = detector.scanRegion(buf, 0, buf.length);
+  const raw = detect(detector, buf, buf.length);
   return new Positioner().place(buf, buf.length, raw, options.path ?? '');
 }
 

@@ -1,0 +1,126 @@
+/**
+ * `\uXXXX` escapes of non-ASCII characters, decoded before detection.
+ *
+ * Python's `json.dumps` (by default), Jackson with `ESCAPE_NON_ASCII` and many loggers write every
+ * Chinese character of a JSON string as `\u5f20`: `{"name": "\u5f20\u4f1f"}`. Read as is, a name or
+ * an address is invisible, and a number glued to an escape (`\u673a13812345678`) reads as hex. So
+ * a region holding such escapes is scanned in a decoded copy, and the offsets of what is found
+ * there are mapped back to the bytes as written (lines and columns then point into the file).
+ *
+ * Only escapes of code points ≥ 0x80 are decoded (with surrogate pairs joined); `\u0022` and the
+ * like stay as written, so the JSON structure the field reader relies on does not change.
+ *
+ * @module
+ */
+
+/** A region with its escapes decoded, and the way back to the original offsets. */
+export interface Unescaped {
+  readonly bytes: Buffer;
+  /** The offset in the original region of decoded offset `x` (a character boundary). */
+  toOriginal(x: number): number;
+}
+
+const BACKSLASH = 0x5c;
+const U = 0x75;
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
+}
+
+/** The code unit of a `\uXXXX` escape at `i` of `b` (before `end`), or -1. */
+function escapeAt(b: Uint8Array, i: number, end: number): number {
+  if (i + 6 > end || b[i] !== BACKSLASH || b[i + 1] !== U) return -1;
+  let v = 0;
+  for (let k = 2; k < 6; k++) {
+    const h = hexValue(b[i + k]!);
+    if (h < 0) return -1;
+    v = (v << 4) | h;
+  }
+  return v;
+}
+
+/** Appends the UTF-8 bytes of code point `cp` to `out` at `o`; returns the new end. */
+function putUtf8(out: Buffer, o: number, cp: number): number {
+  if (cp < 0x800) {
+    out[o] = 0xc0 | (cp >> 6);
+    out[o + 1] = 0x80 | (cp & 0x3f);
+    return o + 2;
+  }
+  if (cp < 0x10000) {
+    out[o] = 0xe0 | (cp >> 12);
+    out[o + 1] = 0x80 | ((cp >> 6) & 0x3f);
+    out[o + 2] = 0x80 | (cp & 0x3f);
+    return o + 3;
+  }
+  out[o] = 0xf0 | (cp >> 18);
+  out[o + 1] = 0x80 | ((cp >> 12) & 0x3f);
+  out[o + 2] = 0x80 | ((cp >> 6) & 0x3f);
+  out[o + 3] = 0x80 | (cp & 0x3f);
+  return o + 4;
+}
+
+/**
+ * `buf[0, end)` with its non-ASCII `\uXXXX` escapes decoded, or undefined when it has none (the
+ * common case, found with one native search).
+ */
+export function unescapeUnicode(buf: Buffer, end: number): Unescaped | undefined {
+  let i = buf.indexOf('\\u', 0, 'latin1');
+  if (i < 0 || i >= end) return undefined;
+  // Decoded text is never longer than the escapes it replaces (6 bytes → at most 3, 12 → 4).
+  const out = Buffer.allocUnsafe(end);
+  // Breakpoints: decoded offset dAt[k] is original offset oAt[k]; between them offsets move together.
+  const dAt: number[] = [0];
+  const oAt: number[] = [0];
+  let o = 0; // write position in `out`
+  let from = 0; // start of the original bytes not yet copied
+  // `\\u4e2d` (an escaped backslash, then u4e2d) is decoded too: whoever wrote it meant 中.
+  while (i >= 0 && i < end) {
+    const u = escapeAt(buf, i, end);
+    let cp = -1;
+    let len = 6;
+    if (u >= 0xd800 && u <= 0xdbff) {
+      const lo = escapeAt(buf, i + 6, end);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+        len = 12;
+      }
+    } else if (u >= 0x80 && !(u >= 0xdc00 && u <= 0xdfff)) {
+      cp = u;
+    }
+    if (cp >= 0) {
+      buf.copy(out, o, from, i);
+      o += i - from;
+      dAt.push(o);
+      oAt.push(i);
+      o = putUtf8(out, o, cp);
+      from = i + len;
+      dAt.push(o);
+      oAt.push(from);
+      i = buf.indexOf('\\u', from, 'latin1');
+    } else {
+      i = buf.indexOf('\\u', i + 2, 'latin1');
+    }
+  }
+  if (dAt.length === 1) return undefined;
+  buf.copy(out, o, from, end);
+  o += end - from;
+  const bytes = out.subarray(0, o);
+  return {
+    bytes,
+    toOriginal(x: number): number {
+      // The last breakpoint at or before x (binary search: a region can hold many escapes).
+      let lo = 0;
+      let hi = dAt.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (dAt[mid]! <= x) lo = mid;
+        else hi = mid - 1;
+      }
+      // Breakpoints come in pairs around each decoded character: odd k starts one, and an offset
+      // inside it (never a finding's boundary) maps to the escape's start.
+      return lo % 2 === 1 ? oAt[lo]! : oAt[lo]! + (x - dAt[lo]!);
+    },
+  };
+}
