@@ -109,7 +109,10 @@ describe('the app', () => {
       const headers = { ...t.auth('admin'), 'content-type': 'application/json' };
       const json = await t.app.inject({ method: 'POST', url: '/v1/keys', headers, payload: '{"role":' });
       expect(json.statusCode).toBe(400);
-      expect(json.json().error.code).toBe('INVALID_REQUEST');
+      expect(json.json().error).toEqual({
+        code: 'INVALID_REQUEST',
+        message: 'the request body is not valid JSON',
+      });
       const text = await t.app.inject({
         method: 'POST',
         url: '/v1/keys',

@@ -32,6 +32,13 @@ const FASTIFY_CODES: Readonly<Record<string, ApiError['code']>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
+/** Plain messages for Fastify's request failures that callers meet most. */
+const FASTIFY_MESSAGES: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'the request body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'the request body is empty; send a JSON document or no content-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the content-length header does not match the body',
+};
+
 /** The public form of any error thrown while handling a request. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -54,10 +61,13 @@ export function toApiError(error: unknown): ApiError {
   const mapped = typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined;
   if (mapped !== undefined) return new ApiError(mapped);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    // Malformed JSON, bad content length, bad URL…: Fastify's messages quote no values.
+    // Malformed JSON, bad content length, bad URL…: said plainly for the common ones, else by
+    // Fastify's code (its messages could quote the caller's input).
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    const plain = code === undefined ? undefined : FASTIFY_MESSAGES[code];
     return new ApiError(
       'INVALID_REQUEST',
-      typeof e.code === 'string' ? `invalid request (${e.code})` : undefined,
+      plain ?? (code === undefined ? undefined : `invalid request (${code})`),
     );
   }
   return new ApiError('INTERNAL', undefined, { cause: error });
