@@ -202,7 +202,9 @@ const STOP =
   '福建 甘肃 青海 台湾 香港 澳门 北京 上海 天津 重庆 黑龙江 内蒙古 ' +
   // form labels read as a speaker before a colon (籍贯：河南郑州)
   '籍贯 支行 支队 邮编 邮箱 邮件 邮政 职务 职业 职称 学历 学号 婚姻 户主 户号 房号 楼号 车型 ' +
-  '车架号 党派 工号 工种 级别 岗位 余额 金额 钟点';
+  '车架号 党派 工号 工种 级别 岗位 余额 金额 钟点 ' +
+  // payment services after 付款人 / 收款人
+  '支付宝 财付通 云闪付 银联 京东 美团';
 
 /** Words that start with a surname character but are not names (a few hundred). */
 export const NON_NAME_WORDS: ReadonlySet<string> = new Set(STOP.split(' ').filter((w) => w.length > 0));
