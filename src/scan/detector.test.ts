@@ -173,6 +173,23 @@ describe('context', () => {
     expect(types(scanText('张伟：明天见', opts))).toEqual(['CN_NAME']);
   });
 
+  it('takes a lone name right before a mobile or ID for a name, but not a word or a phrase tail', () => {
+    const names = (text: string) =>
+      scanText(text, opts)
+        .filter((f) => f.type === 'CN_NAME')
+        .map((f) => f.value);
+    expect(names('收货地址：武汉市洪山区团结北街799号，崔思，14744968601')).toEqual(['崔思']);
+    expect(names(`报名信息：汤昌溪 ${id18('21010119850516444')}`)).toEqual(['汤昌溪']);
+    for (const text of [
+      '已发货，13912345678',
+      '请联系王经理，13912345678',
+      '周一，13912345678',
+      '王国 13912345678',
+    ]) {
+      expect(names(text), text).toEqual([]);
+    }
+  });
+
   it('explains the score without the value', () => {
     const [f] = scanText('手机号 13812345678', { ...opts, explain: true, showValues: false });
     expect(f?.explanation?.context).toEqual({ word: '手机号', effect: 'raise' });

@@ -373,6 +373,7 @@ export class Detector {
     }
     if (this.#cellTriggers.length > 0) this.#cells(lineEnd);
     if (this.#names && !this.#structured) this.#chatNames(lineEnd);
+    if (this.#names) this.#namesBeforeNumbers();
     // (Setting `length` is a runtime call in V8 even when it changes nothing: only when needed.)
     if (this.#nameTriggers.length !== 0) this.#nameTriggers.length = 0;
     if (this.#addressTriggers.length !== 0) this.#addressTriggers.length = 0;
@@ -408,6 +409,45 @@ export class Detector {
       const text = decode(b, at + 1, alignBack(b, Math.min(lineEnd, at + 1 + 30), at + 1));
       const m = MENTION.exec(text);
       if (m?.[1] !== undefined) this.#chatName(text, at + 1, 0, m[1]);
+    }
+  }
+
+  /**
+   * A short name standing alone right before a person's number: `收货地址：…，崔思，14744968601`,
+   * `报名信息：汤昌溪 210101198505164447`. Shipping labels, sign-up lists and chat messages put the
+   * name there without any cue word. The candidate must be 2–4 Han characters with a separator
+   * on both sides (so never the tail of a phrase) and pass the name validator with a common
+   * surname.
+   */
+  #namesBeforeNumbers(): void {
+    const out = this.#out;
+    const b = this.#buf;
+    const ls = this.#lineStart;
+    for (let k = out.length - 1; k >= 0 && out[k]!.start >= ls; k--) {
+      const f = out[k]!;
+      if (f.type !== 'CN_MOBILE' && f.type !== 'CN_RESIDENT_ID') continue;
+      // Back over one or two separators, then over two to four Han characters.
+      let p = f.start;
+      for (let n = 0; n < 2; n++) {
+        const w = separatorBefore(b, p, ls);
+        if (w === 0) break;
+        p -= w;
+      }
+      if (p === f.start) continue;
+      const end = p;
+      while (end - p < 12 && p - 3 >= ls && isHanAt(b, p - 3)) p -= 3;
+      const chars = (end - p) / 3;
+      if (chars < 2 || chars > 4 || (p > ls && separatorBefore(b, p, ls) === 0)) continue;
+      const name = decode(b, p, end);
+      let score = this.#speakerScores.get(name);
+      if (score === undefined) {
+        const v = this.#nameSlot!.mod.validate(name);
+        score = v.valid ? v.score : -1;
+        if (this.#speakerScores.size >= MEMO_LIMIT) this.#speakerScores.clear();
+        this.#speakerScores.set(name, score);
+      }
+      if (score < NEXT_TO_NUMBER_MIN) continue;
+      this.#emitSpan(this.#nameSlot!, name, p, 0, name.length, NEXT_TO_NUMBER_SCORE);
     }
   }
 
@@ -1335,6 +1375,34 @@ export class Detector {
 }
 
 const NO_SLOTS: readonly TypeSlot[] = [];
+
+/** A lone name right before a number: the validator's least score (a common surname) and the score given. */
+const NEXT_TO_NUMBER_MIN = 0.4;
+const NEXT_TO_NUMBER_SCORE = 0.7;
+
+/** Is `b[i, i+3)` a CJK unified ideograph (U+4E00–U+9FFF)? */
+function isHanAt(b: Uint8Array, i: number): boolean {
+  const c0 = b[i]!;
+  if (c0 < 0xe4 || c0 > 0xe9) return false;
+  const cp = ((c0 & 0x0f) << 12) | ((b[i + 1]! & 0x3f) << 6) | (b[i + 2]! & 0x3f);
+  return cp >= 0x4e00 && cp <= 0x9fff && (b[i + 1]! & 0xc0) === 0x80 && (b[i + 2]! & 0xc0) === 0x80;
+}
+
+/**
+ * Byte length of the separator ending at `p` (a space, tab, `,` `:` `|` `;`, or the full-width
+ * `，` `：` `；` `、` and ideographic space), or 0; never reads before `from`.
+ */
+function separatorBefore(b: Uint8Array, p: number, from: number): number {
+  if (p - 1 < from) return 0;
+  const c = b[p - 1]!;
+  if (c === 0x20 || c === 0x09 || c === 0x2c || c === 0x3a || c === 0x7c || c === 0x3b) return 1;
+  if (p - 3 < from) return 0;
+  const c0 = b[p - 3]!;
+  const c1 = b[p - 2]!;
+  if (c0 === 0xef && c1 === 0xbc && (c === 0x8c || c === 0x9a || c === 0x9b)) return 3; // ，：；
+  if (c0 === 0xe3 && c1 === 0x80 && (c === 0x81 || c === 0x80)) return 3; // 、 and U+3000
+  return 0;
+}
 
 /** Does 出生 (UTF-8 E5 87 BA E7 94 9F) follow `end` in `b`, after at most one ASCII space? */
 function bornAfter(b: Uint8Array, end: number): boolean {
