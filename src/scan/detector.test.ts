@@ -224,6 +224,18 @@ describe('fields', () => {
       ['CN_MOBILE', 'phone'],
     ]);
   });
+
+  it("reads a column's COMMENT when its name says nothing (pinyin and English names of Chinese schemas)", () => {
+    const sql =
+      "CREATE TABLE `t_merchant` (\n  `id` bigint NOT NULL,\n  `legal_person` varchar(32) NOT NULL COMMENT '法人',\n" +
+      "  `sjhm` varchar(20) COMMENT '手机号码',\n  `bz` varchar(20) COMMENT '订单号'\n) ENGINE=InnoDB;\n" +
+      "INSERT INTO `t_merchant` VALUES (1,'薄祥莉','13912345678','13812345678');\n";
+    const found = scanText(sql, { ...opts, format: 'sql' });
+    expect(found.map((f) => [f.type, f.value, f.field, f.score])).toEqual([
+      ['CN_NAME', '薄祥莉', 'legal_person', 0.8],
+      ['CN_MOBILE', '13912345678', 'sjhm', 0.92],
+    ]);
+  });
 });
 
 describe('streaming', () => {

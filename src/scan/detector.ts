@@ -515,7 +515,8 @@ export class Detector {
       // A column named for the type, or containing one of its words (客户姓名, 紧急联系人, 注册地址).
       const isName =
         this.#names &&
-        (this.#fieldSays(this.#nameSlot!, field) || NAME_COLUMN_CUES.some((c) => field.includes(c)));
+        (this.#fieldSays(this.#nameSlot!, field) ||
+          NAME_COLUMN_CUES.some((c) => field.includes(c) || this.fields.commentOf(field)?.includes(c)));
       const isAddress = this.#addresses && this.#fieldSays(this.#addressSlot!, field);
       if (!isName && !isAddress) continue;
       const end = this.#cellEnd(pos, lineEnd);
@@ -1321,7 +1322,7 @@ export class Detector {
   #context(slot: TypeSlot, start: number, field: string | undefined, scope: number): Decision {
     const log = this.#log;
     if (field !== undefined) {
-      const d = this.#compiled.fieldDecision(slot, field);
+      const d = this.#fieldDecision(slot, field);
       if (d !== D_NONE) {
         this.#ctxWord = field;
         this.#ctxOnLine = log.raisedOnLine(slot.ranks, this.#lineStart, start);
@@ -1368,8 +1369,16 @@ export class Detector {
     return D_LOWER;
   }
 
-  #fieldSays(slot: TypeSlot, field: string): boolean {
+  /** The field's say on a type: by its name, else by its SQL COMMENT (`xm` COMMENT '姓名'). */
+  #fieldDecision(slot: TypeSlot, field: string): Decision {
     const d = this.#compiled.fieldDecision(slot, field);
+    if (d !== D_NONE) return d;
+    const comment = this.fields.commentOf(field);
+    return comment === undefined ? d : this.#compiled.fieldDecision(slot, comment);
+  }
+
+  #fieldSays(slot: TypeSlot, field: string): boolean {
+    const d = this.#fieldDecision(slot, field);
     return d === D_MATCH || d === D_RAISE;
   }
 }

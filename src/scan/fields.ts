@@ -118,6 +118,8 @@ function sqlColumnList(list: string): string[] {
 }
 
 const CREATE_COLUMN = /^\s*[`"[]?([\p{L}\p{N}_$]+)[`"\]]?\s+[A-Za-z]/u;
+/** A column's `COMMENT '…'` (MySQL), often the only readable name of a pinyin column (`xm` '姓名'). */
+const COLUMN_COMMENT = /\bCOMMENT\s+'((?:[^'\\]|\\.|'')*)'/i;
 const NOT_COLUMN = /^(?:PRIMARY|KEY|UNIQUE|INDEX|CONSTRAINT|FOREIGN|CHECK|FULLTEXT|SPATIAL)$/i;
 
 interface SqlStatement {
@@ -132,6 +134,8 @@ interface SqlStatement {
  */
 class SqlTracker {
   readonly #tables = new Map<string, string[]>();
+  /** Column name → its COMMENT, from every CREATE TABLE seen (the last one wins). */
+  readonly comments = new Map<string, string>();
   #statements: SqlStatement[] = [];
 
   /** Index the statements in a region of text (called once per region, before lookups). */
@@ -149,7 +153,11 @@ class SqlTracker {
         const cols: string[] = [];
         for (const line of (m[2] ?? '').split('\n')) {
           const c = CREATE_COLUMN.exec(line);
-          if (c && !NOT_COLUMN.test(c[1]!)) cols.push(c[1]!);
+          if (c && !NOT_COLUMN.test(c[1]!)) {
+            cols.push(c[1]!);
+            const comment = COLUMN_COMMENT.exec(line)?.[1];
+            if (comment !== undefined && comment.length <= 64) this.comments.set(c[1]!, comment);
+          }
         }
         this.#tables.set(tableKey(m[1]), cols);
         continue;
@@ -337,6 +345,11 @@ export class FieldResolver {
   beginRegion(buf: Uint8Array, from: number, to: number): void {
     this.#cacheLine = -1;
     if (this.format === 'sql') this.#sql.index(buf, from, to);
+  }
+
+  /** What the schema says a field means besides its name: a SQL column's COMMENT. */
+  commentOf(field: string): string | undefined {
+    return this.format === 'sql' ? this.#sql.comments.get(field) : undefined;
   }
 
   /**
