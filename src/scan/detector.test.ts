@@ -225,6 +225,27 @@ describe('fields', () => {
     ]);
   });
 
+  it('names the keys of a JSON document logged as a string, escaped once or twice', () => {
+    const id = id18('44142719730920939');
+    const once =
+      String.raw`{"req":"{\"name\":\"郑勤琪\",\"doc_no\":\"` +
+      id +
+      String.raw`\",\"phone\":\"18043175681\"}"}`;
+    const twice = once.replaceAll('\\"', '\\\\\\"');
+    expect(twice).toContain('\\\\\\"name');
+    for (const line of [once, twice]) {
+      const found = scanText(line, { ...opts, format: 'jsonl' });
+      expect(
+        found.map((f) => [f.type, f.value, f.field]),
+        line,
+      ).toEqual([
+        ['CN_NAME', '郑勤琪', 'name'],
+        ['CN_RESIDENT_ID', id, 'doc_no'],
+        ['CN_MOBILE', '18043175681', 'phone'],
+      ]);
+    }
+  });
+
   it("reads a column's COMMENT when its name says nothing (pinyin and English names of Chinese schemas)", () => {
     const sql =
       "CREATE TABLE `t_merchant` (\n  `id` bigint NOT NULL,\n  `legal_person` varchar(32) NOT NULL COMMENT '法人',\n" +

@@ -537,6 +537,18 @@ export class Detector {
   #cellEnd(pos: number, lineEnd: number): number {
     const b = this.#buf;
     const open = b[pos - 1];
+    // A string of a JSON document quoted inside another (`\"name\":\"张伟\"`) ends at its next
+    // backslash-quote, however many backslashes the document was escaped with.
+    if (open === 0x22 && b[pos - 2] === 0x5c) {
+      for (let i = pos; i < lineEnd; i++) {
+        if (b[i] !== 0x5c) continue;
+        let j = i;
+        while (b[j] === 0x5c) j++;
+        if (b[j] === 0x22) return i;
+        i = j;
+      }
+      return lineEnd;
+    }
     const close = open === 0x22 || open === 0x27 ? open : -1;
     for (let i = pos; i < lineEnd; i++) {
       const c = b[i]!;

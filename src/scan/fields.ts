@@ -106,7 +106,49 @@ export function jsonKeyAt(
   i--;
   while (i >= floor && !(buf[i] === QUOTE && buf[i - 1] !== BACKSLASH)) i--;
   if (i < floor || keyEnd - i > 128) return undefined;
+  // A key with a backslash in it is the tail of an escaped document: `"req":"{\"name\":\"张伟\"}"`.
+  if (buf.subarray(i + 1, keyEnd).includes(BACKSLASH)) return escapedJsonKeyAt(buf, floor, pos);
   return [decodeValue(buf, i + 1, keyEnd), i];
+}
+
+/** Is `buf[i]` a quote with backslashes before it (`\"`, or `\\\"` when escaped twice)? */
+function escapedQuote(buf: Uint8Array, i: number): boolean {
+  return buf[i] === QUOTE && buf[i - 1] === BACKSLASH;
+}
+
+/** Start of the run of backslashes that ends right before `i`. */
+function backslashesFrom(buf: Uint8Array, i: number): number {
+  let j = i;
+  while (buf[j - 1] === BACKSLASH) j--;
+  return j;
+}
+
+/**
+ * `jsonKeyAt` for a JSON document carried as a string inside another (API logs quote request
+ * bodies, sometimes twice): `\"name\":\"张伟\"`, whose quotes all carry backslashes.
+ */
+function escapedJsonKeyAt(buf: Uint8Array, floor: number, pos: number): [string, number] | undefined {
+  let i = pos - 1;
+  while (i >= floor && !escapedQuote(buf, i)) {
+    const b = buf[i]!;
+    if (b === QUOTE || b === COLON || b === 0x2c || b === 0x5b || b === 0x7b) return undefined;
+    i--;
+  }
+  if (i < floor) return undefined;
+  i = backslashesFrom(buf, i) - 1;
+  while (i >= floor && (buf[i] === 0x20 || buf[i] === 0x09)) i--;
+  if (buf[i] !== COLON) return undefined;
+  i--;
+  while (i >= floor && (buf[i] === 0x20 || buf[i] === 0x09)) i--;
+  if (!escapedQuote(buf, i)) return undefined;
+  const keyEnd = backslashesFrom(buf, i);
+  i = keyEnd - 1;
+  while (i >= floor && !escapedQuote(buf, i)) {
+    if (buf[i] === QUOTE || keyEnd - i > 128) return undefined;
+    i--;
+  }
+  if (i < floor) return undefined;
+  return [decodeValue(buf, i + 1, keyEnd), backslashesFrom(buf, i)];
 }
 
 /** Column names of a `CREATE TABLE` / `INSERT INTO t (…)` / `COPY t (…)` column list. */
