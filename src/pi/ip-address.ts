@@ -179,9 +179,10 @@ function parseV6(s: string): number[] | undefined {
 /** Fold width, trim, drop brackets and zone index. */
 function clean(value: string): string {
   let s = foldWidth(value).trim();
-  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  // Each step trims again, so that cleaning a cleaned value changes nothing (`: %` → `:`).
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1).trim();
   const zone = s.indexOf('%');
-  if (zone > 0 && s.includes(':')) s = s.slice(0, zone);
+  if (zone > 0 && s.includes(':')) s = s.slice(0, zone).trim();
   return s;
 }
 
