@@ -221,6 +221,8 @@ describe('findNames: recall', () => {
 
 describe('findNames: precision', () => {
   it.each([
+    '全国粮食总产量达到18817.4亿',
+    '开户行：浦发银行',
     '付款人：支付宝',
     '户名：中国银行',
     '负责人：待定',

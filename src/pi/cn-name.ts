@@ -410,6 +410,8 @@ function parseName(v: string): Parsed {
     if (hasCharAt(v, i, NON_GIVEN, NON_GIVEN_CHARS)) return invalid('NOT_A_NAME', sur.len);
     if (hasCharAt(v, i, GIVEN, GIVEN_NAME_CHARS)) common++;
   }
+  // An organisation, not a person: 浦发银行, 平安保险 (a bank_name column, a 4-character run before 总).
+  if (count >= 3 && ORG_SUFFIXES.has(v.slice(v.length - 2))) return invalid('COMMON_WORD', sur.len);
   // The stop lists, when a word of them starts with the first two characters (rarely).
   const listed = stopPairAt(v);
   if (listed && (NON_NAME_WORDS.has(v) || PLACE_WORDS.has(v))) return invalid('COMMON_WORD', sur.len);
@@ -839,9 +841,12 @@ function nameBeforeTitle(
     // 王国维先生: a name that starts like a word (王国) stands when nothing runs into it, unless the
     // word is followed by a common surname (麻烦李老师, 谢谢王总: the word, then a bare surname) and
     // the given name does not read as one (王国强先生: 国强 is made of given-name characters).
+    // Nor does one of four characters after a single surname (全国粮食总产量: 粮食 is no given name).
     if (
       v.stopPrefix &&
-      (!bounded || (commonSurname(text.charCodeAt(i - 1)) && !givenNameLike(text, s + v.surname, i)))
+      (!bounded ||
+        L - v.surname >= 3 ||
+        (commonSurname(text.charCodeAt(i - 1)) && !givenNameLike(text, s + v.surname, i)))
     )
       continue;
     const span = { start: s, end: i, score: cueScore(v.score), cue };
@@ -870,6 +875,13 @@ function nameBeforeTitle(
   }
   return bestUnbounded?.span;
 }
+
+/** Endings of organisation names that no given name has. */
+const ORG_SUFFIXES: ReadonlySet<string> = new Set(
+  '银行 保险 证券 基金 信托 公司 集团 中心 医院 学校 大学 学院 酒店 宾馆 超市 商店 商场 药房 诊所 工厂 协会 委员 政府 法院'.split(
+    ' ',
+  ),
+);
 
 /** A surname with a title and no given name: kept for callers who ask for it, below 0.5. */
 export const BARE_SURNAME_SCORE = 0.4;
