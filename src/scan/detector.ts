@@ -439,20 +439,16 @@ export class Detector {
       const chars = (end - p) / 3;
       if (chars < 2 || chars > 4 || (p > ls && separatorBefore(b, p, ls) === 0)) continue;
       const name = decode(b, p, end);
-      let score = this.#speakerScores.get(name);
-      if (score === undefined) {
-        const v = this.#nameSlot!.mod.validate(name);
-        score = v.valid ? v.score : -1;
-        if (this.#speakerScores.size >= MEMO_LIMIT) this.#speakerScores.clear();
-        this.#speakerScores.set(name, score);
-      }
-      if (score < NEXT_TO_NUMBER_MIN) continue;
+      if (this.#nameScore(name) < NEXT_TO_NUMBER_MIN) continue;
       this.#emitSpan(this.#nameSlot!, name, p, 0, name.length, NEXT_TO_NUMBER_SCORE);
     }
   }
 
-  #chatName(text: string, base: number, at: number, name: string): void {
-    // A chat has few speakers, each on many lines: remember their verdicts (validate is pure).
+  /**
+   * The name validator's score for `name`, -1 when it is no name. A chat has few speakers, each
+   * on many lines, and a list few contacts: the verdicts are remembered (validate is pure).
+   */
+  #nameScore(name: string): number {
     let score = this.#speakerScores.get(name);
     if (score === undefined) {
       const v = this.#nameSlot!.mod.validate(name);
@@ -460,6 +456,11 @@ export class Detector {
       if (this.#speakerScores.size >= MEMO_LIMIT) this.#speakerScores.clear();
       this.#speakerScores.set(name, score);
     }
+    return score;
+  }
+
+  #chatName(text: string, base: number, at: number, name: string): void {
+    const score = this.#nameScore(name);
     if (score < 0) return;
     this.#emitSpan(
       this.#nameSlot!,

@@ -66,7 +66,8 @@ function cellStarts(buf: Uint8Array, lineStart: number, lineEnd: number, delim: 
   return starts;
 }
 
-function indexIn(starts: readonly number[], pos: number): number {
+/** Index of the last of the ascending `starts` at or before `pos` (0 when none is). */
+export function indexIn(starts: readonly number[], pos: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {

@@ -13,6 +13,8 @@
  * @module
  */
 
+import { indexIn } from './fields.ts';
+
 /** A region with its escapes decoded, and the way back to the original offsets. */
 export interface Unescaped {
   readonly bytes: Buffer;
@@ -110,14 +112,8 @@ export function unescapeUnicode(buf: Buffer, end: number): Unescaped | undefined
   return {
     bytes,
     toOriginal(x: number): number {
-      // The last breakpoint at or before x (binary search: a region can hold many escapes).
-      let lo = 0;
-      let hi = dAt.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (dAt[mid]! <= x) lo = mid;
-        else hi = mid - 1;
-      }
+      // The last breakpoint at or before x (a binary search: a region can hold many escapes).
+      const lo = indexIn(dAt, x);
       // Breakpoints come in pairs around each decoded character: odd k starts one, and an offset
       // inside it (never a finding's boundary) maps to the escape's start.
       return lo % 2 === 1 ? oAt[lo]! : oAt[lo]! + (x - dAt[lo]!);
