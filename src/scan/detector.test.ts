@@ -5,7 +5,7 @@ import { mulberry32 } from '../../test/synth/rng.ts';
 import { residentIdCheckChar } from '../pi/cn-resident-id.ts';
 import { usccCheckChar } from '../pi/cn-uscc.ts';
 import { scanBuffer, scanStream, scanText } from './stream.ts';
-import type { Finding, ScanOptions } from './types.ts';
+import type { Finding, ScanOptions, SourceFormat } from './types.ts';
 
 const NOW = new Date('2026-11-28T00:00:00Z');
 const opts: ScanOptions = { now: NOW, showValues: true };
@@ -325,6 +325,72 @@ describe('property: generated values are found in any surrounding', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('property: any input, in any format, scans without throwing', () => {
+  // The pieces the lexer, the field readers and the escape decoder react to, in any order.
+  const piece = fc.constantFrom(
+    '\\',
+    '\\u',
+    '\\u5f20',
+    '\\ud83d',
+    '\\"',
+    '"',
+    "'",
+    ':',
+    '：',
+    '，',
+    ',',
+    ' ',
+    '\n',
+    '\r\n',
+    '\t',
+    '{',
+    '}',
+    '(',
+    ')',
+    '-',
+    '+86',
+    '139',
+    '1234',
+    '5678',
+    '0755',
+    'X',
+    '张',
+    '伟',
+    '姓名',
+    '地址',
+    '北京市',
+    '路',
+    '88',
+    '号',
+    '出生',
+    '１２３',
+    'name',
+    'COMMENT',
+    'INSERT INTO t VALUES (',
+    '😀',
+  );
+  it('never throws, and every finding lies inside the text with 1-based line and column', () => {
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 60 }),
+        fc.constantFrom<SourceFormat>('text', 'json', 'jsonl', 'csv', 'sql'),
+        (parts, format) => {
+          const text = parts.join('');
+          const found = scanText(text, { ...opts, format });
+          for (const f of found) {
+            expect(f.start).toBeGreaterThanOrEqual(0);
+            expect(f.end).toBeLessThanOrEqual(text.length);
+            expect(f.start).toBeLessThan(f.end);
+            expect(f.line).toBeGreaterThanOrEqual(1);
+            expect(f.column).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });
