@@ -308,6 +308,35 @@ describe('streaming', () => {
   });
 });
 
+describe('streaming a long line of \\u escapes', () => {
+  it('finds the same values whole when the line is cut into regions', async () => {
+    const record = String.raw`{"name":"\u5f20\u4f1f","note":"\u624b\u673a13912345678"},`;
+    const line = `[${record.repeat(6000)}]\n`;
+    const whole = scanText(line, { ...opts, format: 'json' });
+    // Cut the input inside an escape (`…\u5f` | `20…`) past maxLine, so the region must end early.
+    const bytes = Buffer.from(line, 'utf8');
+    let at = bytes.indexOf('\\u5f20', 130 << 10) + 4;
+    const chunks = [bytes.subarray(0, at), bytes.subarray(at)];
+    at = 0;
+    const streamed: Finding[] = [];
+    for await (const f of scanStream(chunks, {
+      ...opts,
+      format: 'json',
+      regionSize: 64 << 10,
+      maxLine: 128 << 10,
+    }))
+      streamed.push(f);
+    const of = (found: Finding[], type: string) =>
+      found.filter((f) => f.type === type).map((f) => [f.value, f.column]);
+    expect(of(whole, 'CN_MOBILE')).toHaveLength(6000);
+    expect(of(streamed, 'CN_MOBILE')).toEqual(of(whole, 'CN_MOBILE'));
+    // Every name decoded whole; the one right after the cut may lose its key (in the region before).
+    const names = of(streamed, 'CN_NAME');
+    expect(names.every(([v]) => v === '张伟')).toBe(true);
+    expect(names.length).toBeGreaterThanOrEqual(5999);
+  });
+});
+
 describe('property: generated values are found in any surrounding', () => {
   it('finds every generated resident ID and credit code between random CJK text', () => {
     fc.assert(
