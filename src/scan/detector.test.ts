@@ -180,6 +180,12 @@ describe('context', () => {
         .map((f) => f.value);
     expect(names('收货地址：武汉市洪山区团结北街799号，崔思，14744968601')).toEqual(['崔思']);
     expect(names(`报名信息：汤昌溪 ${id18('21010119850516444')}`)).toEqual(['汤昌溪']);
+    // Also when only names are asked for: the number is found, used, and left out.
+    const onlyNames = scanText('地址：北京市朝阳区建国路88号，崔思，14744968601', {
+      ...opts,
+      types: ['CN_NAME'],
+    });
+    expect(onlyNames.map((f) => [f.type, f.value])).toEqual([['CN_NAME', '崔思']]);
     for (const text of [
       '已发货，13912345678',
       '请联系王经理，13912345678',

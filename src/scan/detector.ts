@@ -208,6 +208,9 @@ export class Detector {
   /** The token's chain 0 continues the previous token's last word (`id card`): its hash so far. */
   #chainSeed = FNV_OFFSET;
 
+  /** Types detected only to find names next to them, not reported (see the constructor). */
+  readonly #helpers: readonly PiTypeId[];
+
   /** Validations of the candidate being judged, one per type slot (#judge is not re-entered). */
   readonly #vals: Validation[] = [];
   // Result of #context besides the decision (fields, so scoring allocates nothing).
@@ -215,7 +218,13 @@ export class Detector {
   #ctxOnLine = false;
 
   constructor(options: ScanOptions = {}) {
-    const shared = Compiled.of(options.types);
+    // Names are also found by the mobile or ID right after them (#namesBeforeNumbers): when names
+    // are asked for without those types, they are detected all the same and left out of the result.
+    const wanted = options.types;
+    const helpers =
+      wanted?.includes('CN_NAME') === true ? NAME_HELPERS.filter((t) => !wanted.includes(t)) : [];
+    const shared = Compiled.of(helpers.length > 0 ? [...wanted!, ...helpers] : wanted);
+    this.#helpers = helpers;
     this.#compiled = shared;
     this.#cues = shared.cues;
     this.#log = new CueLog(shared.cues);
@@ -313,7 +322,8 @@ export class Detector {
       i++;
     }
     this.#endLine(to);
-    return resolveOverlaps(this.#out);
+    const found = resolveOverlaps(this.#out);
+    return this.#helpers.length === 0 ? found : found.filter((f) => !this.#helpers.includes(f.type));
   }
 
   // ---- CJK characters: cues, address parts -------------------------------------------------
@@ -1397,6 +1407,9 @@ export class Detector {
 }
 
 const NO_SLOTS: readonly TypeSlot[] = [];
+
+/** The types a lone name is found before (#namesBeforeNumbers). */
+const NAME_HELPERS: readonly PiTypeId[] = ['CN_MOBILE', 'CN_RESIDENT_ID'];
 
 /** A lone name right before a number: the validator's least score (a common surname) and the score given. */
 const NEXT_TO_NUMBER_MIN = 0.4;
