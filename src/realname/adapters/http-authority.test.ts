@@ -159,3 +159,92 @@ describe('HttpAuthorityAdapter: status codes and transport', () => {
     expect(() => new HttpAuthorityAdapter({ id: 'a', baseUrl: 'not a url' })).toThrow(AdapterError);
   });
 });
+
+describe('HttpAuthorityAdapter over node:http (the default transport)', () => {
+  /** A real server answering each request with `answer(path)`; the adapter pointed at it. */
+  async function serve(
+    answer: (
+      path: string,
+      body: string,
+    ) => { status: number; headers?: Record<string, string>; body: string; chunked?: boolean },
+  ) {
+    const seen: { path: string; body: string; auth: string | undefined }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push({ path: req.url ?? '', body, auth: req.headers.authorization });
+        const a = answer(req.url ?? '', body);
+        if (a.chunked) {
+          res.writeHead(a.status, a.headers);
+          // No content-length: the size is only known while reading.
+          for (let i = 0; i < a.body.length; i += 8192) res.write(a.body.slice(i, i + 8192));
+          res.end();
+        } else {
+          res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
+          res.end(a.body);
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const adapter = new HttpAuthorityAdapter({ id: 'real', baseUrl: url, apiKey: 'k-1' });
+    const close = async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    };
+    return { adapter, seen, close };
+  }
+
+  it('sends the contract and reads the answer, its request id header and Retry-After', async () => {
+    let n = 0;
+    const s = await serve(() =>
+      n++ === 0
+        ? { status: 200, headers: { 'x-request-id': 'hdr-1' }, body: JSON.stringify({ result: 'MATCH' }) }
+        : { status: 429, headers: { 'retry-after': '2' }, body: '{}' },
+    );
+    try {
+      const ok = await s.adapter.verify(TWO);
+      expect(ok).toMatchObject({ outcome: 'MATCH', level: 'L2', providerRequestId: 'hdr-1' });
+      expect(s.seen[0]).toMatchObject({ path: '/v1/verify/id-two-factor', auth: 'Bearer k-1' });
+      expect(JSON.parse(s.seen[0]!.body)).toEqual({ name: '张伟', residentId: '11010119900101123X' });
+      const limited = await s.adapter.verify(TWO);
+      expect(limited).toMatchObject({ outcome: 'RATE_LIMITED', retryAfterMs: 2000 });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('an answer over 64 KiB is UPSTREAM_UNAVAILABLE, announced or not', async () => {
+    const big = JSON.stringify({ result: 'MATCH', pad: 'x'.repeat(70_000) });
+    let calls = 0;
+    // First with a content-length, then chunked.
+    const s = await serve(() => ({ status: 200, body: big, chunked: calls++ > 0 }));
+    try {
+      expect((await s.adapter.verify(TWO)).outcome).toBe('UPSTREAM_UNAVAILABLE');
+      expect((await s.adapter.verify(TWO)).outcome).toBe('UPSTREAM_UNAVAILABLE');
+      expect(s.seen).toHaveLength(2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a caller abort while the call is in flight is rethrown', async () => {
+    const server = createServer(() => {
+      /* never answers */
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const adapter = new HttpAuthorityAdapter({
+      id: 'hang',
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('user went away')), 50);
+      await expect(adapter.verify(TWO, { signal: controller.signal })).rejects.toThrow('user went away');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

@@ -24,6 +24,7 @@ import {
   type VerificationResult,
 } from '../types.ts';
 import { AdapterError } from './errors.ts';
+import { fetchJsonPost, type JsonAnswer, type JsonPost, nodeJsonPost } from './json-post.ts';
 
 /** The methods an authority of this contract can provide. */
 export type AuthorityMethod = Extract<
@@ -54,7 +55,7 @@ export interface HttpAuthorityAdapterOptions {
   readonly timeoutMs?: number;
   /** Methods this authority is contracted for (default: all three). */
   readonly methods?: readonly AuthorityMethod[];
-  /** `fetch` to use (default the global one: undici with keep-alive). */
+  /** A `fetch` to call the authority with (default: node:http with keep-alive, see json-post.ts). */
   readonly fetch?: typeof fetch;
 }
 
@@ -156,7 +157,7 @@ export class HttpAuthorityAdapter implements VerificationAdapter {
   readonly #base: URL;
   readonly #headers: Record<string, string>;
   readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch;
+  readonly #post: JsonPost;
 
   constructor(options: HttpAuthorityAdapterOptions) {
     if (options.id.length === 0) throw new AdapterError('BAD_CONFIGURATION', 'adapter id must not be empty');
@@ -183,7 +184,7 @@ export class HttpAuthorityAdapter implements VerificationAdapter {
     this.methods = [...methods];
     this.#base = base;
     this.#timeoutMs = timeoutMs;
-    this.#fetch = options.fetch ?? fetch;
+    this.#post = options.fetch === undefined ? nodeJsonPost : fetchJsonPost(options.fetch);
     this.#headers = {
       'content-type': 'application/json',
       accept: 'application/json',
@@ -223,33 +224,27 @@ export class HttpAuthorityAdapter implements VerificationAdapter {
     options?.signal?.throwIfAborted();
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const signal = options?.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
-    let res: Response;
-    let text: string;
+    let res: JsonAnswer;
     try {
-      res = await this.#fetch(new URL(PATHS[method], this.#base), {
-        method: 'POST',
-        headers: this.#headers,
-        body: JSON.stringify(body),
-        signal,
-      });
       // An answer of this contract is a few hundred bytes; a huge one is not worth reading.
-      if (Number(res.headers.get('content-length') ?? 0) > MAX_ANSWER) {
-        await res.body?.cancel();
-        return result('UPSTREAM_UNAVAILABLE');
-      }
-      text = await res.text();
-      if (text.length > MAX_ANSWER) return result('UPSTREAM_UNAVAILABLE');
+      res = await this.#post(
+        new URL(PATHS[method], this.#base),
+        this.#headers,
+        JSON.stringify(body),
+        signal,
+        MAX_ANSWER,
+      );
     } catch {
       options?.signal?.throwIfAborted();
-      // Timeout, refused or reset connection, DNS failure, body cut short.
+      // Timeout, refused or reset connection, DNS failure, body cut short or too long.
       return result('UPSTREAM_UNAVAILABLE');
     }
-    const headerId = res.headers.get('x-request-id');
+    const headerId = res.header('x-request-id');
     const idFromHeader = headerId !== null && TOKEN_RE.test(headerId) ? { providerRequestId: headerId } : {};
     if (res.status === 200) {
       let parsed: Parsed;
       try {
-        parsed = parseAnswer(method, JSON.parse(text));
+        parsed = parseAnswer(method, JSON.parse(res.text));
       } catch {
         return result('UPSTREAM_UNAVAILABLE', idFromHeader);
       }
@@ -260,7 +255,7 @@ export class HttpAuthorityAdapter implements VerificationAdapter {
       });
     }
     if (res.status === 429) {
-      const wait = retryAfterMs(res.headers.get('retry-after'));
+      const wait = retryAfterMs(res.header('retry-after'));
       return result('RATE_LIMITED', {
         ...idFromHeader,
         ...(wait === undefined ? {} : { retryAfterMs: wait }),
