@@ -3,12 +3,14 @@
  * type stripping) over a folder of messy files — GBK with CRLF, gzip, SQL, JSONL, binary, a
  * symlink out of the tree — checking reports, masking and exit codes.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, runCli } from './support/cli.ts';
+import { CLI_ENTRY, type CliRun, runCli } from './support/cli.ts';
 import { bankCard, mobile } from './synth/contacts.ts';
 import { encodeGbk } from './synth/gbk.ts';
 import { residentId } from './synth/ids.ts';
@@ -108,6 +110,26 @@ describe('shiming scan --format jsonl', () => {
     expect(one.stdout.split('\r\n').length).toBeGreaterThan(3000);
     expect(two.stdout).toBe(one.stdout);
     expect([one.code, two.code]).toEqual([1, 1]);
+  });
+
+  it('stops quietly when the reader goes away (| head), and says so when the report cannot be written', async () => {
+    // The first chunk of output is read, then the pipe is closed, as `head -1` does.
+    const child = spawn(process.execPath, [CLI_ENTRY, 'scan', '.', '--format', 'jsonl', '--jobs', '2'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(code).toBe(0);
+    // A full disk under -o: a clear message and exit 2 (Linux's /dev/full answers every write with ENOSPC).
+    if (existsSync('/dev/full')) {
+      const full = await shiming(['scan', '.', '--format', 'jsonl', '-o', '/dev/full'], dir);
+      expect(full.code).toBe(2);
+      expect(full.stderr).toContain('cannot write the report (ENOSPC)');
+    }
   });
 
   it('filters by type and score', async () => {

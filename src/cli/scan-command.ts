@@ -223,6 +223,8 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<nu
         await reporter.problem(ev);
         break;
     }
+    // The reader went away or the report cannot be written: stop scanning (workers are closed).
+    if (out.closed) break;
   }
   bar?.stop();
   await reporter.end({
@@ -233,7 +235,14 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<nu
     findings,
     seconds: (performance.now() - started) / 1000,
   });
-  if (stream !== io.stdout) await new Promise<void>((resolve) => stream.end(resolve));
+  if (stream !== io.stdout) {
+    if (out.closed) stream.destroy();
+    else await new Promise<void>((resolve) => stream.end(resolve));
+  }
+  if (out.failure !== undefined) {
+    io.stderr.write(`shiming: cannot write the report (${out.failure.code ?? 'write error'})\n`);
+    return 2;
+  }
   if (ioErrors > 0) return 2;
   return flags.failOnFindings && findings > 0 ? 1 : 0;
 }

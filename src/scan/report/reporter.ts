@@ -38,22 +38,47 @@ export interface Reporter {
   end(totals: ScanTotals): Promise<void>;
 }
 
-/** Writes strings to a stream, waiting for `drain` when its buffer is full. */
+/**
+ * Writes strings to a stream, waiting for `drain` when its buffer is full. A reader that goes away
+ * (`shiming scan … | head`, EPIPE) or a failing write (a full disk under `-o`) closes the output:
+ * later writes are dropped and the scan can stop, instead of an unhandled stream error ending the
+ * process with a stack trace.
+ */
 export class Output {
   readonly #stream: Writable;
+  /** No more writes will reach the reader. */
+  closed = false;
+  /** Why writing failed, when it was not the reader going away. */
+  failure: NodeJS.ErrnoException | undefined;
+
   constructor(stream: Writable) {
     this.#stream = stream;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      this.closed = true;
+      if (error.code !== 'EPIPE') this.failure ??= error;
+    });
   }
   async write(s: string): Promise<void> {
-    if (s === '') return;
+    if (s === '' || this.closed) return;
     if (!this.#stream.write(s)) await this.#drain();
   }
   async writeBytes(bytes: Uint8Array): Promise<void> {
-    if (bytes.length === 0) return;
+    if (bytes.length === 0 || this.closed) return;
     if (!this.#stream.write(bytes)) await this.#drain();
   }
   #drain(): Promise<void> {
-    return new Promise<void>((resolve) => this.#stream.once('drain', resolve));
+    const stream = this.#stream;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        stream.off('error', done);
+        resolve();
+      };
+      stream.once('drain', done);
+      stream.once('close', done);
+      stream.once('error', done);
+    });
   }
 }
 
