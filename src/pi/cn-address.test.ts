@@ -319,7 +319,25 @@ describe('findAddresses: how the text is read', () => {
       findAddresses('ADDR:杭州市西湖区文三路90号'),
     );
     expect(findAddresses('ＡＤＤＲ：杭州市西湖区文三路９０号')[0]?.cue).toBe('ADDR');
-    expect(findAddresses('阳光小区３栋２单元５０１室')).toEqual(findAddresses('阳光小区3栋2单元501室'));
+    expect(spansOf('阳光小区３栋２单元５０１室')).toEqual(spansOf('阳光小区3栋2单元501室'));
+    // The mask keeps the characters as written.
+    expect(findAddresses('阳光小区３栋２单元５０１室')[0]?.masked).toBe('阳光小区３********');
+  });
+
+  /** The spans without their masks (which keep the characters as written). */
+  const spansOf = (text: string) => findAddresses(text).map(({ masked: _masked, ...span }) => span);
+
+  it("gives each span's mask as cnAddress.mask of its text would (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.integer(), (seed) => {
+        const rng = mulberry32(seed);
+        const text = widen(`${rng() < 0.5 ? '收货地址：' : ''}${addressLine(rng).text}`, rng);
+        for (const span of findAddresses(text)) {
+          expect(span.masked).toBe(cnAddress.mask(text.slice(span.start, span.end)));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('gives the same spans for a text and for its folded form', () => {
@@ -327,7 +345,7 @@ describe('findAddresses: how the text is read', () => {
       fc.property(fc.integer(), (seed) => {
         const rng = mulberry32(seed);
         const text = widen(rng() < 0.7 ? addressLine(rng).text : nonAddressPhrase(rng), rng);
-        expect(findAddresses(text)).toEqual(findAddresses(foldWidth(text)));
+        expect(spansOf(text)).toEqual(spansOf(foldWidth(text)));
         expect(addressComponents(text)).toEqual(addressComponents(foldWidth(text)));
       }),
       { numRuns: 300 },

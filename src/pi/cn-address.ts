@@ -35,6 +35,8 @@ export interface AddressSpan {
   readonly score: number;
   /** The cue word before the address (`地址`, `住在` …), when there was one. */
   readonly cue?: string;
+  /** `cnAddress.mask` of the span's text, from the parse that found it (no second parse). */
+  readonly masked?: string;
 }
 
 /** Options of `findAddresses`. */
@@ -1284,19 +1286,28 @@ export const cnAddress: PiType = {
     }
     // The parser reads the value as folded (see `prepare`): no folded copy needed.
     const lead = value.length - value.trimStart().length;
-    let keep = -1;
-    for (const c of parseAt(value, lead).comps) {
-      if (!isAdmin(c.kind)) break;
-      if (c.kind === 'district') keep = c.end;
-    }
-    const n = codePoints(value);
-    if (keep > 0) {
-      const k = codePoints(value, keep);
-      if (k < n) return hide(value, k, n, ch);
-    }
-    return hide(value, n - 8, n, ch);
+    return maskParsed(value, parseAt(value, lead).comps, 0, ch);
   },
 };
+
+/**
+ * The default mask of `value` given its parse: keep the administrative components up to the
+ * district, hide the rest; without a district, hide the last 8 characters (Hutool's rule).
+ * `comps` offsets are `base` more than `value`'s.
+ */
+function maskParsed(value: string, comps: readonly AddressComponent[], base: number, ch = '*'): string {
+  let keep = -1;
+  for (const c of comps) {
+    if (!isAdmin(c.kind)) break;
+    if (c.kind === 'district') keep = c.end - base;
+  }
+  const n = codePoints(value);
+  if (keep > 0) {
+    const k = codePoints(value, keep);
+    if (k < n) return hide(value, k, n, ch);
+  }
+  return hide(value, n - 8, n, ch);
+}
 
 // --- free-text search --------------------------------------------------------------------------
 
@@ -1614,7 +1625,12 @@ export function findAddresses(text: string, options?: FindAddressesOptions): Add
       cue !== undefined ? a.kinds >= 2 : (a.kinds >= 3 && a.fine) || (a.kinds >= 2 && a.roadNumber);
     if (!accepted) continue;
     const score = Math.min(0.95, Math.round((a.score + (cue !== undefined ? 0.1 : 0)) * 100) / 100);
-    out.push(cue !== undefined ? { start: pos, end: p.end, score, cue } : { start: pos, end: p.end, score });
+    const masked = maskParsed(t.slice(pos, p.end), p.comps, pos);
+    out.push(
+      cue !== undefined
+        ? { start: pos, end: p.end, score, cue, masked }
+        : { start: pos, end: p.end, score, masked },
+    );
     lastEnd = p.end;
     pos = lastEnd - 1; // a start inside the address just found is never tried
   }

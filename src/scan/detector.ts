@@ -497,7 +497,16 @@ export class Detector {
       }
       if (addresses && this.#addresses) {
         for (const span of findAddresses(text)) {
-          this.#emitSpan(this.#addressSlot!, text, ws, span.start, span.end, span.score);
+          this.#emitSpan(
+            this.#addressSlot!,
+            text,
+            ws,
+            span.start,
+            span.end,
+            span.score,
+            undefined,
+            span.masked,
+          );
         }
       }
     };
@@ -539,7 +548,7 @@ export class Detector {
       }
       if (isAddress) {
         for (const span of findAddresses(text, { fieldIsAddress: true })) {
-          this.#emitSpan(this.#addressSlot!, text, pos, span.start, span.end, span.score, field);
+          this.#emitSpan(this.#addressSlot!, text, pos, span.start, span.end, span.score, field, span.masked);
         }
       }
     }
@@ -576,6 +585,7 @@ export class Detector {
     e: number,
     score: number,
     field?: string,
+    masked?: string,
   ): void {
     if (score < this.#minScore) return;
     const start = base + this.#utf8Offset(text, s);
@@ -589,7 +599,7 @@ export class Detector {
       column: 0,
       type: slot.id,
       score: round2(score),
-      masked: slot === this.#nameSlot ? this.#nameMask(value) : slot.mod.mask(value),
+      masked: masked ?? (slot === this.#nameSlot ? this.#nameMask(value) : slot.mod.mask(value)),
       start,
       end,
     };
