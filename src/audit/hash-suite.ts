@@ -48,11 +48,11 @@ class NodeCryptoSuite implements HashSuite {
   readonly #leaf = Buffer.alloc(1 + SCRATCH_ENTRY_BYTES);
   readonly #empty: Buffer;
   // SHA-256 node hashes skip node:crypto's per-call cost (see sha256-node-hash.ts).
-  readonly #fastNode = nodeHashSha256;
+  readonly #fastNode: typeof nodeHashSha256;
 
   constructor(algorithm: HashAlgorithm) {
     this.algorithm = algorithm;
-    if (algorithm !== 'sha256') this.#fastNode = undefined;
+    this.#fastNode = algorithm === 'sha256' ? nodeHashSha256 : undefined;
     this.#node[0] = 0x01;
     this.#leaf[0] = 0x00;
     this.#empty = hash(algorithm, Buffer.alloc(0), 'buffer');

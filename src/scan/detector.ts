@@ -1429,7 +1429,7 @@ const NEXT_TO_NUMBER_SCORE = 0.7;
 function isHanAt(b: Uint8Array, i: number): boolean {
   const c0 = b[i]!;
   if (c0 < 0xe4 || c0 > 0xe9) return false;
-  const cp = ((c0 & 0x0f) << 12) | ((b[i + 1]! & 0x3f) << 6) | (b[i + 2]! & 0x3f);
+  const cp = cp3(b, i);
   return cp >= 0x4e00 && cp <= 0x9fff && (b[i + 1]! & 0xc0) === 0x80 && (b[i + 2]! & 0xc0) === 0x80;
 }
 
