@@ -14,6 +14,7 @@ import { CLI_ENTRY, type CliRun, runCli } from './support/cli.ts';
 import { bankCard, mobile } from './synth/contacts.ts';
 import { encodeGbk } from './synth/gbk.ts';
 import { residentId } from './synth/ids.ts';
+import { docx, xlsx } from './synth/office.ts';
 import { mulberry32 } from './synth/rng.ts';
 
 function shiming(args: string[], cwd: string): Promise<CliRun> {
@@ -211,5 +212,50 @@ describe('exit codes', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--fail-on-findings');
     expect((await shiming(['--version'], dir)).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('Office files', () => {
+  let office = '';
+  beforeAll(async () => {
+    office = await mkdtemp(join(tmpdir(), 'shiming-office-'));
+    await writeFile(
+      join(office, '员工花名册.xlsx'),
+      xlsx([
+        { name: '说明', rows: [['本表含个人信息，请勿外传']] },
+        {
+          name: '在职',
+          rows: [
+            ['工号', '身份证号码', '手机'],
+            ['E001', ids[0]!, Number(phones[0])],
+            [5, ['E002', ids[1]!, phones[1]!]],
+          ],
+        },
+      ]),
+    );
+    await writeFile(join(office, '说明.docx'), docx([`如有疑问请致电 ${phones[0]}`]));
+  });
+  afterAll(async () => {
+    await rm(office, { recursive: true, force: true });
+  });
+
+  it('reports the sheet, the cell and the header in JSONL and SARIF, the same with workers', async () => {
+    const one = await shiming(['scan', '.', '--format', 'jsonl', '--jobs', '1'], office);
+    const two = await shiming(['scan', '.', '--format', 'jsonl', '--jobs', '2'], office);
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(jsonl(one.stdout).map((f) => [f.path, f.part, f.line, f.column, f.field, f.type])).toEqual([
+      ['员工花名册.xlsx', '在职', 2, 2, '身份证号码', 'CN_RESIDENT_ID'],
+      ['员工花名册.xlsx', '在职', 2, 3, '手机', 'CN_MOBILE'],
+      ['员工花名册.xlsx', '在职', 5, 2, '身份证号码', 'CN_RESIDENT_ID'],
+      ['员工花名册.xlsx', '在职', 5, 3, '手机', 'CN_MOBILE'],
+      ['说明.docx', 'document', 1, 9, null, 'CN_MOBILE'],
+    ]);
+    const sarif = JSON.parse(
+      (await shiming(['scan', '员工花名册.xlsx', '--format', 'sarif'], office)).stdout,
+    ) as {
+      runs: { results: { locations: { logicalLocations?: { name: string }[] }[] }[] }[];
+    };
+    expect(sarif.runs[0]!.results[0]!.locations[0]!.logicalLocations).toEqual([{ name: '在职' }]);
   });
 });

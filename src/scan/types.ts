@@ -46,6 +46,11 @@ export interface Finding {
   readonly column: number;
   /** CSV column header, JSON key or SQL column the value sits in, when known. */
   readonly field?: string;
+  /**
+   * Office files: the sheet (xlsx), or the part (`document`, `header1`, `footnotes`, `slide3`…).
+   * For a sheet, `line` and `column` are the cell's row and column numbers (C5: line 5, column 3).
+   */
+  readonly part?: string;
   readonly type: PiTypeId;
   /** 0..1, two decimals. */
   readonly score: number;

@@ -89,6 +89,7 @@ export function findingRecord(f: Finding): Record<string, unknown> {
     line: f.line,
     column: f.column,
     field: f.field ?? null,
+    ...(f.part === undefined ? {} : { part: f.part }),
     type: f.type,
     score: f.score,
     masked: f.masked,

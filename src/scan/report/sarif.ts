@@ -81,12 +81,14 @@ export function sarifReporter(out: Output, types: readonly PiTypeId[]): Reporter
                 artifactLocation: { uri: sarifUri(f.path) },
                 region: { startLine: f.line, startColumn: f.column },
               },
+              ...(f.part === undefined ? {} : { logicalLocations: [{ name: f.part }] }),
             },
           ],
           properties: {
             score: f.score,
             masked: f.masked,
             ...(f.field !== undefined ? { field: f.field } : {}),
+            ...(f.part !== undefined ? { part: f.part } : {}),
           },
         };
         s += (first ? '' : ',') + JSON.stringify(result);

@@ -1,0 +1,709 @@
+/**
+ * Office Open XML files (xlsx, docx, pptx) as text for the scan engine. Chinese PI leaks in
+ * spreadsheets above all (员工花名册.xlsx, 客户信息导出.xlsx), and a scanner that skips them as
+ * binary misses most of it.
+ *
+ * The file is a zip (read with `yauzl`: random access through the central directory, each part
+ * inflated as a stream) of XML parts (read with `saxes`, a streaming parser), so memory stays
+ * bounded by the shared-string table, not by the sheet:
+ *
+ * - xlsx: each worksheet, in workbook order, becomes tab-separated lines, one per non-empty row,
+ *   with empty cells kept so columns line up under their header (the engine reads it as TSV,
+ *   field-aware). Shared strings, inline strings and formula results are resolved; numbers keep
+ *   their digits (`1.3912345678E+10` → `13912345678`); date-formatted serials become
+ *   `YYYY-MM-DD` (1900 and 1904 date systems). Hidden sheets, rows and columns are read too:
+ *   that is where PI hides. {@link OfficePart.locate} maps a byte offset of the text back to
+ *   the sheet's row and column numbers.
+ * - docx: the body, headers, footers, footnotes, endnotes and comments, one line per paragraph;
+ *   a table row is one line with its cells separated by tabs. Deleted text of tracked changes is
+ *   kept (it is still in the file); field codes are not.
+ * - pptx: each slide and its notes, one line per paragraph.
+ *
+ * @module
+ */
+import { open as openFile } from 'node:fs/promises';
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import yauzl from 'yauzl';
+import { ScanIoError } from './errors.ts';
+
+export type OfficeKind = 'xlsx' | 'docx' | 'pptx';
+
+/** Where a value sits in a sheet (1-based, as Excel shows it: row 5, column 3 is C5). */
+export interface CellPlace {
+  readonly row: number;
+  readonly column: number;
+}
+
+/** One part of the document, as text. */
+export interface OfficePart {
+  /** xlsx: the sheet's name; docx: `document`, `header1`, `footnotes`…; pptx: `slide3`, `notes3`. */
+  readonly name: string;
+  /** How the engine reads the text: TSV for sheets, plain text otherwise. */
+  readonly format: 'tsv' | 'text';
+  /** The text, UTF-8, in chunks. Iterate once. */
+  readonly chunks: AsyncIterable<Uint8Array>;
+  /**
+   * Sheets: the row and column of the cell holding byte `offset` of the text. Offsets must come
+   * in increasing order (the engine yields findings in order); rows far behind are forgotten.
+   */
+  readonly locate?: (offset: number) => CellPlace | undefined;
+}
+
+/** An opened Office file. */
+export interface OfficeDocument {
+  readonly kind: OfficeKind;
+  /** The parts worth scanning, in reading order. */
+  parts(): AsyncIterable<OfficePart>;
+  close(): void;
+}
+
+/** Limits against zip bombs and runaway files. */
+export interface OfficeLimits {
+  /** Most bytes inflated from all parts together (default 4 GiB). */
+  readonly maxDecompressedBytes?: number;
+  /** Most characters of shared strings kept in memory (default 256 Mi). */
+  readonly maxSharedStringChars?: number;
+}
+
+const DEFAULT_MAX_DECOMPRESSED = 4 * 1024 ** 3;
+const DEFAULT_MAX_SST_CHARS = 256 * 1024 ** 2;
+/** Rows further than this behind the text produced can no longer receive findings. */
+const LOCATE_WINDOW_BYTES = 32 * 1024 * 1024;
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+/** True if the file starts like a zip archive. */
+async function looksLikeZip(path: string): Promise<boolean> {
+  const handle = await openFile(path, 'r');
+  try {
+    const head = new Uint8Array(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return bytesRead === 4 && ZIP_MAGIC.every((b, i) => head[i] === b);
+  } finally {
+    await handle.close();
+  }
+}
+
+function corrupt(path: string, what: string, cause?: unknown): ScanIoError {
+  return new ScanIoError('DECOMPRESS_ERROR', path, `${path}: cannot read the Office file (${what})`, {
+    cause,
+  });
+}
+
+/**
+ * Opens `path` if it is an xlsx, docx or pptx file (by content: a zip holding the workbook,
+ * document or presentation part); `undefined` for anything else, zips included.
+ * @throws ScanIoError `DECOMPRESS_ERROR` for a damaged archive, `READ_ERROR` and the like for I/O
+ */
+export async function openOffice(
+  path: string,
+  limits: OfficeLimits = {},
+): Promise<OfficeDocument | undefined> {
+  if (!(await looksLikeZip(path))) return undefined;
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(path, { autoClose: false, strictFileNames: false });
+  } catch (error) {
+    // A zip we cannot read is reported as such only if it claimed to be one of ours; a random
+    // damaged zip stays a skipped binary file.
+    if (/\.(xlsx|xlsm|xltx|xltm|docx|docm|dotx|pptx|pptm)$/i.test(path))
+      throw corrupt(path, 'damaged zip', error);
+    return undefined;
+  }
+  const entries = new Map<string, yauzl.Entry>();
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (!entry.fileName.endsWith('/')) entries.set(entry.fileName.replace(/^\/+/, ''), entry);
+      if (entries.size > 100_000) break;
+    }
+  } catch (error) {
+    zip.close();
+    throw corrupt(path, 'damaged zip directory', error);
+  }
+  const kind: OfficeKind | undefined = entries.has('xl/workbook.xml')
+    ? 'xlsx'
+    : entries.has('word/document.xml')
+      ? 'docx'
+      : entries.has('ppt/presentation.xml')
+        ? 'pptx'
+        : undefined;
+  if (kind === undefined) {
+    zip.close();
+    return undefined;
+  }
+  const reader = new PartReader(path, zip, entries, limits);
+  return {
+    kind,
+    parts: () =>
+      kind === 'xlsx'
+        ? workbookParts(reader, limits)
+        : kind === 'docx'
+          ? documentParts(reader)
+          : slideParts(reader),
+    close: () => zip.close(),
+  };
+}
+
+/** Streams the parts' XML, counting inflated bytes against the limit. */
+class PartReader {
+  readonly path: string;
+  readonly #zip: yauzl.ZipFile;
+  readonly #entries: Map<string, yauzl.Entry>;
+  readonly #max: number;
+  #inflated = 0;
+
+  constructor(path: string, zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, limits: OfficeLimits) {
+    this.path = path;
+    this.#zip = zip;
+    this.#entries = entries;
+    this.#max = limits.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
+  }
+
+  has(name: string): boolean {
+    return this.#entries.has(name);
+  }
+
+  names(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /**
+   * Parses part `name` with `parser`, calling `flush` after each chunk (the caller's chance to
+   * hand out what the chunk produced).
+   */
+  async *parse(
+    name: string,
+    parser: SaxesParser,
+    flush: () => Uint8Array | undefined,
+  ): AsyncGenerator<Uint8Array> {
+    const entry = this.#entries.get(name);
+    if (entry === undefined) return;
+    let stream: Readable;
+    try {
+      stream = await this.#zip.openReadStreamPromise(entry);
+    } catch (error) {
+      throw corrupt(this.path, `part ${name} cannot be opened`, error);
+    }
+    let decoder: TextDecoder | undefined;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        this.#inflated += chunk.length;
+        if (this.#inflated > this.#max) {
+          throw new ScanIoError(
+            'TOO_LARGE',
+            this.path,
+            `${this.path}: inflates to more than ${this.#max} bytes (a zip bomb?); not scanned further`,
+          );
+        }
+        // Parts are UTF-8; a UTF-16 part says so with its byte-order mark.
+        decoder ??= new TextDecoder(chunk[0] === 0xff && chunk[1] === 0xfe ? 'utf-16le' : 'utf-8');
+        try {
+          parser.write(decoder.decode(chunk, { stream: true }));
+        } catch (error) {
+          if (error instanceof ScanIoError) throw error; // a limit, from a handler
+          throw corrupt(this.path, `malformed XML in ${name}`, error);
+        }
+        const out = flush();
+        if (out !== undefined) yield out;
+      }
+      try {
+        parser.write(decoder?.decode() ?? '');
+        parser.close();
+      } catch (error) {
+        if (error instanceof ScanIoError) throw error;
+        throw corrupt(this.path, `malformed XML in ${name}`, error);
+      }
+      const out = flush();
+      if (out !== undefined) yield out;
+    } catch (error) {
+      stream.destroy();
+      if (error instanceof ScanIoError) throw error;
+      throw corrupt(this.path, `part ${name} cannot be inflated`, error);
+    }
+  }
+
+  /** Reads a whole (small) part through `parser`. */
+  async drain(name: string, parser: SaxesParser): Promise<void> {
+    for await (const _ of this.parse(name, parser, () => undefined)) {
+      // parse() yields nothing when flush returns nothing
+    }
+  }
+}
+
+/** The local part of an element or attribute name (`w:t` → `t`). */
+function local(name: string): string {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+}
+
+/** An attribute by local name (`r:id` and `id` alike). */
+function attr(tag: SaxesTagPlain, name: string): string | undefined {
+  const direct = tag.attributes[name];
+  if (direct !== undefined) return direct;
+  for (const [k, v] of Object.entries(tag.attributes)) if (local(k) === name) return v;
+  return undefined;
+}
+
+function newParser(): SaxesParser {
+  // No namespace processing: OOXML prefixes are conventional, and local names are enough here.
+  return new SaxesParser({ xmlns: false, position: false });
+}
+
+const utf8 = new TextEncoder();
+
+// ---------------------------------------------------------------------------------------------
+// xlsx
+
+interface SheetRef {
+  readonly name: string;
+  readonly part: string;
+}
+
+/** Resolves a relationship target against the folder of the part that names it. */
+function resolveTarget(baseDir: string, target: string): string {
+  if (target.startsWith('/')) return posix.normalize(target.slice(1));
+  return posix.normalize(posix.join(baseDir, target));
+}
+
+/** Reads `relsPart` into id → part path. */
+async function relationships(
+  reader: PartReader,
+  relsPart: string,
+  baseDir: string,
+): Promise<Map<string, string>> {
+  const rels = new Map<string, string>();
+  const parser = newParser();
+  parser.on('opentag', (tag) => {
+    if (local(tag.name) !== 'Relationship') return;
+    const id = attr(tag, 'Id');
+    const target = attr(tag, 'Target');
+    if (id !== undefined && target !== undefined && attr(tag, 'TargetMode') !== 'External')
+      rels.set(id, resolveTarget(baseDir, target));
+  });
+  await reader.drain(relsPart, parser);
+  return rels;
+}
+
+/** The sheets in workbook order, and whether dates count from 1904. */
+async function workbook(
+  reader: PartReader,
+): Promise<{ sheets: SheetRef[]; date1904: boolean; rels: Map<string, string> }> {
+  const rels = await relationships(reader, 'xl/_rels/workbook.xml.rels', 'xl');
+  const declared: { name: string; id: string | undefined }[] = [];
+  let date1904 = false;
+  const parser = newParser();
+  parser.on('opentag', (tag) => {
+    const name = local(tag.name);
+    if (name === 'sheet') declared.push({ name: attr(tag, 'name') ?? '', id: attr(tag, 'id') });
+    else if (name === 'workbookPr') {
+      const v = attr(tag, 'date1904');
+      date1904 = v === '1' || v === 'true';
+    }
+  });
+  await reader.drain('xl/workbook.xml', parser);
+  const sheets: SheetRef[] = [];
+  const seen = new Set<string>();
+  for (const [i, d] of declared.entries()) {
+    const part = (d.id !== undefined ? rels.get(d.id) : undefined) ?? `xl/worksheets/sheet${i + 1}.xml`;
+    if (reader.has(part) && !seen.has(part)) {
+      sheets.push({ name: d.name || `Sheet${i + 1}`, part });
+      seen.add(part);
+    }
+  }
+  // Worksheets the workbook does not list (a damaged or hand-made file) are read too.
+  const sheetNumber = (p: string) => Number(/(\d+)\.xml$/.exec(p)?.[1] ?? 0);
+  for (const part of reader
+    .names()
+    .filter((n) => /^xl\/worksheets\/[^/]+\.xml$/.test(n) && !seen.has(n))
+    .sort((a, b) => sheetNumber(a) - sheetNumber(b))) {
+    sheets.push({ name: posix.basename(part, '.xml'), part });
+  }
+  return { sheets, date1904, rels };
+}
+
+/** The shared-string table: every `<si>`'s text, phonetic runs left out. */
+async function sharedStrings(
+  reader: PartReader,
+  rels: ReadonlyMap<string, string>,
+  limits: OfficeLimits,
+): Promise<string[]> {
+  let part = 'xl/sharedStrings.xml';
+  for (const target of rels.values()) if (/sharedStrings[^/]*\.xml$/i.test(target)) part = target;
+  const max = limits.maxSharedStringChars ?? DEFAULT_MAX_SST_CHARS;
+  const strings: string[] = [];
+  let total = 0;
+  let current = '';
+  let inT = false;
+  let phonetic = 0;
+  const parser = newParser();
+  parser.on('opentag', (tag) => {
+    const name = local(tag.name);
+    if (name === 'si') current = '';
+    else if (name === 'rPh') phonetic++;
+    else if (name === 't') inT = phonetic === 0;
+  });
+  parser.on('closetag', (tag) => {
+    const name = local(tag.name);
+    if (name === 'si') {
+      total += current.length;
+      if (total > max) {
+        throw new ScanIoError(
+          'TOO_LARGE',
+          reader.path,
+          `${reader.path}: more than ${max} characters of shared strings`,
+        );
+      }
+      strings.push(current);
+    } else if (name === 'rPh') phonetic--;
+    else if (name === 't') inT = false;
+  });
+  const text = (t: string) => {
+    if (inT) current += t;
+  };
+  parser.on('text', text);
+  parser.on('cdata', text);
+  await reader.drain(part, parser);
+  return strings;
+}
+
+/** Built-in number formats that show dates (ECMA-376 §18.8.30, with the CJK ones 27–36, 50–58). */
+const BUILTIN_DATE_FORMATS = new Set([
+  14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 34, 35, 36, 50, 51, 52, 53, 54, 57, 58,
+]);
+
+/** True if a custom format code shows a date (a y or d, or 年/月/日, outside quotes and brackets). */
+export function isDateFormat(code: string): boolean {
+  const bare = code
+    .replace(/"[^"]*"/g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\\./g, '')
+    .replace(/_.|\*./g, '');
+  return /[yd年月日]/i.test(bare);
+}
+
+/** Which cell styles (`s` index) show dates. */
+async function dateStyles(reader: PartReader): Promise<Set<number>> {
+  const custom = new Map<number, string>();
+  const xfFormats: number[] = [];
+  let inCellXfs = false;
+  const parser = newParser();
+  parser.on('opentag', (tag) => {
+    const name = local(tag.name);
+    if (name === 'numFmt') {
+      const id = Number(attr(tag, 'numFmtId'));
+      if (Number.isInteger(id)) custom.set(id, attr(tag, 'formatCode') ?? '');
+    } else if (name === 'cellXfs') inCellXfs = true;
+    else if (name === 'xf' && inCellXfs) xfFormats.push(Number(attr(tag, 'numFmtId') ?? 0));
+  });
+  parser.on('closetag', (tag) => {
+    if (local(tag.name) === 'cellXfs') inCellXfs = false;
+  });
+  await reader.drain('xl/styles.xml', parser);
+  const dates = new Set<number>();
+  for (const [i, id] of xfFormats.entries()) {
+    const code = custom.get(id);
+    if (code !== undefined ? isDateFormat(code) : BUILTIN_DATE_FORMATS.has(id)) dates.add(i);
+  }
+  return dates;
+}
+
+/** Column number of a cell reference (`C5` → 3), or 0 if it has none. */
+export function columnOf(ref: string): number {
+  let n = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) break;
+    n = n * 26 + (c - 0x60);
+  }
+  return n;
+}
+
+const DAY_MS = 86_400_000;
+const EPOCH_1900 = Date.UTC(1899, 11, 30);
+const EPOCH_1904 = Date.UTC(1904, 0, 1);
+
+/** A date serial as Excel shows it: `YYYY-MM-DD`, with ` HH:MM:SS` when it has a time. */
+export function serialToDate(serial: number, date1904: boolean): string | undefined {
+  if (!Number.isFinite(serial) || serial < 0 || serial >= 2_958_466) return undefined;
+  // The 1900 system counts a 29 February 1900 that never was (serial 60).
+  const days = Math.floor(serial);
+  const base = date1904 ? EPOCH_1904 : days < 60 ? EPOCH_1900 + DAY_MS : EPOCH_1900;
+  const d = new Date(base + days * DAY_MS + Math.round((serial - days) * DAY_MS));
+  const p = (n: number) => String(n).padStart(2, '0');
+  const date = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
+  const secs = d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds();
+  return secs === 0 ? date : `${date} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/** A numeric cell's text: the digits as written, exponent notation expanded when exact. */
+export function numberText(v: string): string {
+  if (!/e/i.test(v)) return v;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? String(n) : v;
+}
+
+/** Cell text as a TSV field: one line, quoted when it holds a tab or a quote. */
+function tsvField(text: string): string {
+  const flat = text.replace(/[\r\n]/g, ' ');
+  return /[\t"]/.test(flat) ? `"${flat.replace(/"/g, '""')}"` : flat;
+}
+
+/** Rows of the text produced so far, for {@link OfficePart.locate}. */
+class RowIndex {
+  /** Per row: [row number, start byte, (cell start byte, column number)…]. */
+  #rows: number[][] = [];
+  #head = 0;
+
+  add(entry: number[], produced: number): void {
+    this.#rows.push(entry);
+    // Forget rows the engine can no longer report on, in batches.
+    while (this.#head < this.#rows.length - 1 && this.#rows[this.#head]![1]! < produced - LOCATE_WINDOW_BYTES)
+      this.#head++;
+    if (this.#head > 4096 && this.#head * 2 > this.#rows.length) {
+      this.#rows = this.#rows.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  locate(offset: number): CellPlace | undefined {
+    const rows = this.#rows;
+    while (this.#head + 1 < rows.length && rows[this.#head + 1]![1]! <= offset) this.#head++;
+    const r = rows[this.#head];
+    if (r === undefined || r[1]! > offset) return undefined;
+    let column = r[3] ?? 1;
+    for (let i = 2; i < r.length && r[i]! <= offset; i += 2) column = r[i + 1]!;
+    return { row: r[0]!, column };
+  }
+}
+
+/** One worksheet as TSV lines. */
+function sheetPart(
+  reader: PartReader,
+  ref: SheetRef,
+  sst: readonly string[],
+  dates: ReadonlySet<number>,
+  date1904: boolean,
+): OfficePart {
+  const index = new RowIndex();
+  let produced = 0;
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let rowNumber = 0;
+  let cells: { col: number; text: string }[] = [];
+  let col = 0;
+  let type = '';
+  let style = -1;
+  let value = '';
+  let inline = '';
+  let inV = false;
+  let inT = false;
+  let inIs = false;
+  let phonetic = 0;
+
+  const endRow = () => {
+    if (cells.length === 0) return;
+    const entry = [rowNumber, produced];
+    let line = '';
+    let bytes = 0;
+    let last = 0;
+    for (const c of cells) {
+      // Empty columns stay, so each value sits under its header.
+      const tabs = c.col - Math.max(last, 1);
+      if (tabs > 0) {
+        line += '\t'.repeat(tabs);
+        bytes += tabs;
+      }
+      const field = tsvField(c.text);
+      entry.push(produced + bytes, c.col);
+      line += field;
+      bytes += Buffer.byteLength(field);
+      last = c.col;
+    }
+    line += '\n';
+    bytes++;
+    index.add(entry, produced);
+    pending.push(line);
+    produced += bytes;
+    pendingBytes += bytes;
+  };
+
+  const parser = newParser();
+  parser.on('opentag', (tag) => {
+    switch (local(tag.name)) {
+      case 'row': {
+        const r = Number(attr(tag, 'r'));
+        rowNumber = Number.isInteger(r) && r > 0 ? r : rowNumber + 1;
+        cells = [];
+        col = 0;
+        break;
+      }
+      case 'c': {
+        const c = columnOf(attr(tag, 'r') ?? '');
+        col = c > col ? c : col + 1;
+        type = attr(tag, 't') ?? 'n';
+        const s = attr(tag, 's');
+        style = s === undefined ? -1 : Number(s);
+        value = '';
+        inline = '';
+        break;
+      }
+      case 'v':
+        inV = true;
+        break;
+      case 'is':
+        inIs = true;
+        break;
+      case 'rPh':
+        phonetic++;
+        break;
+      case 't':
+        inT = inIs && phonetic === 0;
+        break;
+    }
+  });
+  parser.on('closetag', (tag) => {
+    switch (local(tag.name)) {
+      case 'v':
+        inV = false;
+        break;
+      case 'is':
+        inIs = false;
+        break;
+      case 'rPh':
+        phonetic--;
+        break;
+      case 't':
+        inT = false;
+        break;
+      case 'c': {
+        let text: string;
+        if (type === 's') text = sst[Number(value)] ?? '';
+        else if (type === 'inlineStr') text = inline;
+        else if (type === 'b') text = value === '1' ? 'TRUE' : value === '0' ? 'FALSE' : value;
+        else if (type === 'n' && value !== '' && dates.has(style))
+          text = serialToDate(Number(value), date1904) ?? numberText(value);
+        else if (type === 'n') text = numberText(value);
+        else text = value; // str (formula result), e, d (ISO 8601 date)
+        if (text !== '') cells.push({ col, text });
+        break;
+      }
+      case 'row':
+        endRow();
+        break;
+    }
+  });
+  const text = (t: string) => {
+    if (inV) value += t;
+    else if (inT) inline += t;
+  };
+  parser.on('text', text);
+  parser.on('cdata', text);
+
+  const flush = (): Uint8Array | undefined => {
+    if (pendingBytes === 0) return undefined;
+    const out = utf8.encode(pending.join(''));
+    pending = [];
+    pendingBytes = 0;
+    return out;
+  };
+  return {
+    name: ref.name,
+    format: 'tsv',
+    chunks: reader.parse(ref.part, parser, flush),
+    locate: (offset) => index.locate(offset),
+  };
+}
+
+async function* workbookParts(reader: PartReader, limits: OfficeLimits): AsyncGenerator<OfficePart> {
+  const { sheets, date1904, rels } = await workbook(reader);
+  if (sheets.length === 0) return;
+  const sst = await sharedStrings(reader, rels, limits);
+  const dates = await dateStyles(reader);
+  for (const ref of sheets) yield sheetPart(reader, ref, sst, dates, date1904);
+}
+
+// ---------------------------------------------------------------------------------------------
+// docx and pptx
+
+/**
+ * A word-processing or slide part as text: `t` runs (and `delText`), tabs and breaks; a
+ * paragraph ends a line, except inside a table cell, where cells are joined by tabs and a table
+ * row ends the line.
+ */
+function textPart(reader: PartReader, part: string, name: string): OfficePart {
+  let out = '';
+  let inText = false;
+  let cellDepth = 0;
+  const parser = newParser();
+  parser.on('opentag', (tag) => {
+    switch (local(tag.name)) {
+      case 't':
+      case 'delText':
+        inText = true;
+        break;
+      case 'tab':
+        if (!inText) out += '\t';
+        break;
+      case 'br':
+      case 'cr':
+        out += cellDepth > 0 ? ' ' : '\n';
+        break;
+      case 'tc':
+        cellDepth++;
+        break;
+    }
+  });
+  parser.on('closetag', (tag) => {
+    switch (local(tag.name)) {
+      case 't':
+      case 'delText':
+        inText = false;
+        break;
+      case 'p':
+        out += cellDepth > 0 ? ' ' : '\n';
+        break;
+      case 'tc':
+        cellDepth--;
+        out += '\t';
+        break;
+      case 'tr':
+        out += '\n';
+        break;
+    }
+  });
+  const text = (t: string) => {
+    if (inText) out += t;
+  };
+  parser.on('text', text);
+  parser.on('cdata', text);
+  const flush = (): Uint8Array | undefined => {
+    if (out === '') return undefined;
+    const bytes = utf8.encode(out);
+    out = '';
+    return bytes;
+  };
+  return { name, format: 'text', chunks: reader.parse(part, parser, flush) };
+}
+
+const byNumber = (a: string, b: string) =>
+  Number(/(\d+)\.xml$/.exec(a)?.[1] ?? 0) - Number(/(\d+)\.xml$/.exec(b)?.[1] ?? 0) || a.localeCompare(b);
+
+async function* documentParts(reader: PartReader): AsyncGenerator<OfficePart> {
+  yield textPart(reader, 'word/document.xml', 'document');
+  const extra = reader
+    .names()
+    .filter((n) => /^word\/(header\d*|footer\d*|footnotes|endnotes|comments)\.xml$/.test(n))
+    .sort(byNumber);
+  for (const part of extra) yield textPart(reader, part, posix.basename(part, '.xml'));
+}
+
+async function* slideParts(reader: PartReader): AsyncGenerator<OfficePart> {
+  const names = reader.names();
+  for (const part of names.filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n)).sort(byNumber))
+    yield textPart(reader, part, posix.basename(part, '.xml'));
+  for (const part of names.filter((n) => /^ppt\/notesSlides\/notesSlide\d+\.xml$/.test(n)).sort(byNumber))
+    yield textPart(reader, part, posix.basename(part, '.xml').replace('notesSlide', 'notes'));
+}
