@@ -1,13 +1,15 @@
 /**
  * Scanning one file: open (sniff, gunzip, transcode), stream through the detector, hand findings
- * out in batches. Shared by the in-process path and the worker threads.
+ * out in batches; zips and Office files through scan-archive.ts. Shared by the in-process path and
+ * the worker threads.
  *
  * @module
  */
 import { stat } from 'node:fs/promises';
-import { toScanIoError } from './io/errors.ts';
-import { type OfficeDocument, openOffice } from './io/ooxml.ts';
+import { ScanIoError, toScanIoError } from './io/errors.ts';
 import { openUtf8 } from './io/open.ts';
+import { openZipFile, type ZipArchive } from './io/zip.ts';
+import { type ArchiveResult, scanArchive } from './scan-archive.ts';
 import { scanStream } from './stream.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
@@ -22,6 +24,8 @@ export interface FileSummary {
   /** Bytes read from disk (compressed size for gzip). */
   readonly bytes: number;
   readonly findings: number;
+  /** Archives: entries not scanned (encrypted, an unknown compression method, nested too deep). */
+  readonly unreadableEntries?: number;
 }
 
 export interface FileSink {
@@ -48,14 +52,9 @@ export async function* scanFileEvents(
   const opened = await openUtf8(path);
   if (opened.kind === 'binary') {
     opened.close();
-    // Office files are zips, binary to the sniffer: their text is read part by part.
-    let office: OfficeDocument | undefined;
-    try {
-      office = await openOffice(path);
-    } catch (error) {
-      throw toScanIoError(error, path, 'read');
-    }
-    if (office !== undefined) return yield* scanOffice(path, office, options);
+    // Zips (Office files among them) are binary to the sniffer: what they hold is read entry by entry.
+    const archive = await inside(path, () => openZipFile(path));
+    if (archive !== undefined) return yield* scanZip(path, archive, options);
     return { path, skipped: 'binary', bytes: opened.bytesRead, findings: 0 };
   }
   let batch: Finding[] = [];
@@ -86,43 +85,58 @@ export async function* scanFileEvents(
   };
 }
 
-/**
- * The parts of an Office file through the engine: sheets as TSV, with each finding's line and
- * column set to the cell's row and column numbers; documents and slides as text. Each finding
- * names its part (the sheet, or `document`, `header1`, `slide3`…).
- */
-async function* scanOffice(
+/** Runs `work`, reporting any failure as a ScanIoError of the file at `path`. */
+async function inside<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ScanIoError && error.path !== path) {
+      // Raised for an entry inside the file: the report names the file.
+      const message = error.message.startsWith(path) ? error.message : `${path}!${error.message}`;
+      throw new ScanIoError(error.code, path, message, { cause: error });
+    }
+    throw toScanIoError(error, path, 'read');
+  }
+}
+
+/** An archive or Office file through the engine (see scan-archive.ts), in batches. */
+async function* scanZip(
   path: string,
-  office: OfficeDocument,
+  archive: ZipArchive,
   options: ScanOptions,
 ): AsyncGenerator<FileEvent, FileSummary> {
+  const findings = scanArchive(archive, options, path);
   let batch: Finding[] = [];
   let count = 0;
+  let result: ArchiveResult;
   try {
-    for await (const part of office.parts()) {
-      for await (const f of scanStream(part.chunks, { ...options, format: part.format, path })) {
-        const cell = part.locate?.(f.start);
-        batch.push(
-          cell === undefined
-            ? { ...f, part: part.name }
-            : { ...f, line: cell.row, column: cell.column, part: part.name },
-        );
-        count++;
-        if (batch.length >= BATCH) {
-          yield { kind: 'findings', findings: batch };
-          batch = [];
-        }
+    for (;;) {
+      const r = await inside(path, () => findings.next());
+      if (r.done) {
+        result = r.value;
+        break;
+      }
+      batch.push(r.value);
+      count++;
+      if (batch.length >= BATCH) {
+        yield { kind: 'findings', findings: batch };
+        batch = [];
       }
     }
-  } catch (error) {
-    throw toScanIoError(error, path, 'read');
   } finally {
-    office.close();
+    // Left early (the consumer stopped): let the archive close.
+    await findings.return(undefined as never).catch(() => {});
   }
   if (batch.length > 0) yield { kind: 'findings', findings: batch };
   const bytes = (await stat(path)).size;
   yield { kind: 'progress', bytes };
-  return { path, bytes, findings: count, format: office.kind };
+  return {
+    path,
+    bytes,
+    findings: count,
+    format: result.kind,
+    ...(result.unreadable > 0 ? { unreadableEntries: result.unreadable } : {}),
+  };
 }
 
 /** `scanFileEvents` with callbacks (the worker threads post each event back). */

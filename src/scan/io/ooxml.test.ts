@@ -261,11 +261,41 @@ describe('docx', () => {
   });
 });
 
+describe('pptx', () => {
+  it('reads slides in number order, then their notes', async () => {
+    const rng = mulberry32(11);
+    const [a, b] = [mobile(rng, { format: 'plain' }), mobile(rng, { format: 'plain' })];
+    const enc = new TextEncoder();
+    const A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"';
+    const slide = (text: string) =>
+      enc.encode(
+        `<p:sld ${A} xmlns:p="p"><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>${text}</a:t></a:r></a:p><a:p><a:r><a:t>第二段</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>`,
+      );
+    const path = await file(
+      'pptx',
+      zipSync({
+        'ppt/presentation.xml': enc.encode('<p:presentation xmlns:p="p"/>'),
+        'ppt/slides/slide10.xml': slide(`客服电话 ${b}`),
+        'ppt/slides/slide2.xml': slide(`联系人手机：${a}`),
+        'ppt/notesSlides/notesSlide2.xml': slide(`备用 ${b}`),
+      }),
+    );
+    const { findings, summary } = await scan(path);
+    expect(summary.format).toBe('pptx');
+    expect(findings.map((f) => [f.part, f.line, f.value])).toEqual([
+      ['slide2', 1, a],
+      ['slide10', 1, b],
+      ['notes2', 1, b],
+    ]);
+  });
+});
+
 describe('files that are not Office documents', () => {
-  it('leaves other zips skipped as binary', async () => {
-    const path = await file('zip', zipSync({ 'a.txt': new TextEncoder().encode('13912345678') }));
-    const { summary } = await scan(path);
-    expect(summary.skipped).toBe('binary');
+  it('leaves other zips to the archive reader', async () => {
+    const path = await file('zip', zipSync({ 'a.txt': new TextEncoder().encode('手机 13912345678') }));
+    const { summary, findings } = await scan(path);
+    expect(summary.format).toBe('zip');
+    expect(findings.map((f) => f.part)).toEqual(['a.txt']);
     expect(await openOffice(path)).toBeUndefined();
   });
 

@@ -21,13 +21,11 @@
  *
  * @module
  */
-import { open as openFile } from 'node:fs/promises';
 import { posix } from 'node:path';
-import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import yauzl from 'yauzl';
 import { ScanIoError } from './errors.ts';
+import { openZipFile, type ZipArchive } from './zip.ts';
 
 export type OfficeKind = 'xlsx' | 'docx' | 'pptx';
 
@@ -73,68 +71,32 @@ const DEFAULT_MAX_SST_CHARS = 256 * 1024 ** 2;
 /** Rows further than this behind the text produced can no longer receive findings. */
 const LOCATE_WINDOW_BYTES = 32 * 1024 * 1024;
 
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-
-/** True if the file starts like a zip archive. */
-async function looksLikeZip(path: string): Promise<boolean> {
-  const handle = await openFile(path, 'r');
-  try {
-    const head = new Uint8Array(4);
-    const { bytesRead } = await handle.read(head, 0, 4, 0);
-    return bytesRead === 4 && ZIP_MAGIC.every((b, i) => head[i] === b);
-  } finally {
-    await handle.close();
-  }
-}
-
-function corrupt(path: string, what: string, cause?: unknown): ScanIoError {
-  return new ScanIoError('DECOMPRESS_ERROR', path, `${path}: cannot read the Office file (${what})`, {
+function corrupt(label: string, what: string, cause?: unknown): ScanIoError {
+  return new ScanIoError('DECOMPRESS_ERROR', label, `${label}: cannot read the Office file (${what})`, {
     cause,
   });
 }
 
+/** Which Office file `archive` is, by the part that makes it one; `undefined` for other zips. */
+export function officeKind(archive: ZipArchive): OfficeKind | undefined {
+  const { entries } = archive;
+  if (entries.has('xl/workbook.xml')) return 'xlsx';
+  if (entries.has('word/document.xml')) return 'docx';
+  if (entries.has('ppt/presentation.xml')) return 'pptx';
+  return undefined;
+}
+
 /**
- * Opens `path` if it is an xlsx, docx or pptx file (by content: a zip holding the workbook,
- * document or presentation part); `undefined` for anything else, zips included.
- * @throws ScanIoError `DECOMPRESS_ERROR` for a damaged archive, `READ_ERROR` and the like for I/O
+ * Reads `archive` as an xlsx, docx or pptx file; `undefined` (the archive left open) when it is
+ * none of them. The document owns the archive from then on: its `close` closes it.
  */
-export async function openOffice(
-  path: string,
+export function officeFromArchive(
+  archive: ZipArchive,
   limits: OfficeLimits = {},
-): Promise<OfficeDocument | undefined> {
-  if (!(await looksLikeZip(path))) return undefined;
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await yauzl.openPromise(path, { autoClose: false, strictFileNames: false });
-  } catch (error) {
-    // A zip we cannot read is reported as such only if it claimed to be one of ours; a random
-    // damaged zip stays a skipped binary file.
-    if (/\.(xlsx|xlsm|xltx|xltm|docx|docm|dotx|pptx|pptm)$/i.test(path))
-      throw corrupt(path, 'damaged zip', error);
-    return undefined;
-  }
-  const entries = new Map<string, yauzl.Entry>();
-  try {
-    for await (const entry of zip.eachEntry()) {
-      if (!entry.fileName.endsWith('/')) entries.set(entry.fileName.replace(/^\/+/, ''), entry);
-      if (entries.size > 100_000) break;
-    }
-  } catch (error) {
-    zip.close();
-    throw corrupt(path, 'damaged zip directory', error);
-  }
-  const kind: OfficeKind | undefined = entries.has('xl/workbook.xml')
-    ? 'xlsx'
-    : entries.has('word/document.xml')
-      ? 'docx'
-      : entries.has('ppt/presentation.xml')
-        ? 'pptx'
-        : undefined;
-  if (kind === undefined) {
-    zip.close();
-    return undefined;
-  }
-  const reader = new PartReader(path, zip, entries, limits);
+): OfficeDocument | undefined {
+  const kind = officeKind(archive);
+  if (kind === undefined) return undefined;
+  const reader = new PartReader(archive, limits);
   return {
     kind,
     parts: () =>
@@ -143,31 +105,45 @@ export async function openOffice(
         : kind === 'docx'
           ? documentParts(reader)
           : slideParts(reader),
-    close: () => zip.close(),
+    close: () => archive.close(),
   };
+}
+
+/**
+ * Opens `path` if it is an xlsx, docx or pptx file (by content: a zip holding the workbook,
+ * document or presentation part); `undefined` for anything else, other zips included.
+ * @throws ScanIoError `DECOMPRESS_ERROR` for a damaged archive, `READ_ERROR` and the like for I/O
+ */
+export async function openOffice(
+  path: string,
+  limits: OfficeLimits = {},
+): Promise<OfficeDocument | undefined> {
+  const archive = await openZipFile(path);
+  if (archive === undefined) return undefined;
+  const office = officeFromArchive(archive, limits);
+  if (office === undefined) archive.close();
+  return office;
 }
 
 /** Streams the parts' XML, counting inflated bytes against the limit. */
 class PartReader {
   readonly path: string;
-  readonly #zip: yauzl.ZipFile;
-  readonly #entries: Map<string, yauzl.Entry>;
+  readonly #archive: ZipArchive;
   readonly #max: number;
   #inflated = 0;
 
-  constructor(path: string, zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, limits: OfficeLimits) {
-    this.path = path;
-    this.#zip = zip;
-    this.#entries = entries;
+  constructor(archive: ZipArchive, limits: OfficeLimits) {
+    this.path = archive.label;
+    this.#archive = archive;
     this.#max = limits.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
   }
 
   has(name: string): boolean {
-    return this.#entries.has(name);
+    return this.#archive.entries.has(name);
   }
 
   names(): string[] {
-    return [...this.#entries.keys()];
+    return [...this.#archive.entries.keys()];
   }
 
   /**
@@ -179,14 +155,9 @@ class PartReader {
     parser: SaxesParser,
     flush: () => Uint8Array | undefined,
   ): AsyncGenerator<Uint8Array> {
-    const entry = this.#entries.get(name);
+    const entry = this.#archive.entries.get(name);
     if (entry === undefined) return;
-    let stream: Readable;
-    try {
-      stream = await this.#zip.openReadStreamPromise(entry);
-    } catch (error) {
-      throw corrupt(this.path, `part ${name} cannot be opened`, error);
-    }
+    const stream = await this.#archive.open(entry);
     let decoder: TextDecoder | undefined;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -241,9 +212,14 @@ function local(name: string): string {
 
 /** An attribute by local name (`r:id` and `id` alike). */
 function attr(tag: SaxesTagPlain, name: string): string | undefined {
-  const direct = tag.attributes[name];
+  const attributes = tag.attributes;
+  const direct = attributes[name];
   if (direct !== undefined) return direct;
-  for (const [k, v] of Object.entries(tag.attributes)) if (local(k) === name) return v;
+  // Called for every cell, mostly for attributes it does not have: no allocation on that path.
+  for (const k in attributes) {
+    if (k.length > name.length && k.charCodeAt(k.length - name.length - 1) === 0x3a && k.endsWith(name))
+      return attributes[k];
+  }
   return undefined;
 }
 

@@ -38,6 +38,7 @@ export function summaryReporter(out: Output, options: SummaryOptions): Reporter 
   const problems: ProblemReport[] = [];
   const maxExamples = options.examples ?? 3;
   let binary = 0;
+  let unreadable = 0;
   return {
     async findings(batch) {
       for (const f of batch) {
@@ -56,6 +57,7 @@ export function summaryReporter(out: Output, options: SummaryOptions): Reporter 
     },
     async file(s) {
       if (s.skipped) binary++;
+      unreadable += s.unreadableEntries ?? 0;
     },
     async problem(p) {
       problems.push(p);
@@ -67,6 +69,9 @@ export function summaryReporter(out: Output, options: SummaryOptions): Reporter 
         c.bold(`Shiming scan: ${t.findings.toLocaleString('en')} findings`) +
           ` in ${t.files} file${t.files === 1 ? '' : 's'} (${fmtBytes(t.bytes)}, ${t.seconds.toFixed(2)} s, ${mbs.toFixed(1)} MiB/s)` +
           (binary > 0 ? `; ${binary} binary skipped` : '') +
+          (unreadable > 0
+            ? `; ${c.yellow(`${unreadable} archive entr${unreadable === 1 ? 'y' : 'ies'} not readable (encrypted?)`)}`
+            : '') +
           (problems.length > 0
             ? `; ${c.yellow(`${problems.length} problem${problems.length === 1 ? '' : 's'}`)}`
             : ''),

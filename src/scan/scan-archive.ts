@@ -1,0 +1,119 @@
+/**
+ * Scanning what is inside a zip: an Office file's sheets and parts, or a plain archive's entries
+ * (each sniffed, gunzipped and transcoded like a file of its own), and archives or Office files
+ * inside an archive, two levels deep. Each finding names where inside it sits in `part`:
+ *
+ * - `在职` — a sheet of the workbook being scanned (`line`, `column`: its row and column);
+ * - `exports/客户.csv` — an entry of an archive;
+ * - `exports/员工.xlsx!在职` — a sheet of a workbook inside an archive.
+ *
+ * Encrypted entries, and nested archives past the depth or size limit, cannot be read: they are
+ * counted, so the report can say what was not scanned.
+ *
+ * @module
+ */
+import type { Readable } from 'node:stream';
+import type { Entry } from 'yauzl';
+import { ScanIoError } from './io/errors.ts';
+import { type OfficeKind, officeFromArchive } from './io/ooxml.ts';
+import { openUtf8FromStream } from './io/open.ts';
+import { openZipBuffer, ZIP_NAME, type ZipArchive } from './io/zip.ts';
+import { scanStream } from './stream.ts';
+import type { Finding, ScanOptions } from './types.ts';
+
+/** Archives inside archives are opened this deep (the outer archive is depth 0). */
+const MAX_DEPTH = 2;
+/** An inner archive is read into memory to be opened: at most this large. */
+const MAX_NESTED_BYTES = 256 * 1024 * 1024;
+
+export interface ArchiveResult {
+  readonly kind: OfficeKind | 'zip';
+  /** Entries that could not be read: encrypted, an unknown compression method, too deep or large. */
+  readonly unreadable: number;
+}
+
+async function readAll(stream: Readable, max: number, label: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > max) {
+      stream.destroy();
+      throw new ScanIoError('TOO_LARGE', label, `${label}: larger than ${max} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function readable(entry: Entry): boolean {
+  return !entry.isEncrypted() && entry.canDecodeFileData();
+}
+
+/**
+ * Yields the findings of everything `archive` holds, in directory order, then says what it was
+ * and what it could not read. Closes the archive.
+ *
+ * @param path - the file on disk, put on every finding
+ * @param prefix - the archive's own place inside the file (`''` at the top, `a.zip!` inside)
+ */
+export async function* scanArchive(
+  archive: ZipArchive,
+  options: ScanOptions,
+  path: string,
+  prefix = '',
+  depth = 0,
+): AsyncGenerator<Finding, ArchiveResult> {
+  const office = officeFromArchive(archive);
+  if (office !== undefined) {
+    try {
+      for await (const part of office.parts()) {
+        const name = prefix + part.name;
+        for await (const f of scanStream(part.chunks, { ...options, format: part.format, path })) {
+          const cell = part.locate?.(f.start);
+          yield cell === undefined
+            ? { ...f, part: name }
+            : { ...f, line: cell.row, column: cell.column, part: name };
+        }
+      }
+    } finally {
+      office.close();
+    }
+    return { kind: office.kind, unreadable: 0 };
+  }
+  let unreadable = 0;
+  try {
+    for (const [name, entry] of archive.entries) {
+      if (!readable(entry)) {
+        unreadable++;
+        continue;
+      }
+      const label = `${archive.label}!${name}`;
+      if (ZIP_NAME.test(name)) {
+        if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {
+          unreadable++;
+          continue;
+        }
+        const inner = await openZipBuffer(
+          await readAll(await archive.open(entry), MAX_NESTED_BYTES, label),
+          label,
+        );
+        if (inner === undefined) continue; // named like a zip, but is not one: nothing to read
+        const result = yield* scanArchive(inner, options, path, `${prefix}${name}!`, depth + 1);
+        unreadable += result.unreadable;
+        continue;
+      }
+      const opened = await openUtf8FromStream(await archive.open(entry), name);
+      if (opened.kind !== 'text') {
+        opened.close();
+        continue;
+      }
+      for await (const f of scanStream(opened.chunks, { ...options, format: opened.format, path })) {
+        yield { ...f, part: prefix + name };
+      }
+    }
+  } finally {
+    archive.close();
+  }
+  return { kind: 'zip', unreadable };
+}
