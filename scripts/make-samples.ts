@@ -24,6 +24,7 @@ import {
 import { encodeGbk } from '../test/synth/gbk.ts';
 import { hkId, hmtPermit, passport, residentId, twId, uscc } from '../test/synth/ids.ts';
 import { address, name } from '../test/synth/names.ts';
+import { type XlsxCell, xlsx } from '../test/synth/office.ts';
 import { int, mulberry32, pick } from '../test/synth/rng.ts';
 
 const out = join(import.meta.dirname, '..', 'samples');
@@ -155,6 +156,33 @@ const fullWidth = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(
   writeFileSync(join(out, 'report.md'), text);
 }
 
+// 8. An HR roster workbook: a hidden sheet, dates stored as serials, a mobile typed as a number.
+{
+  const header = ['工号', '姓名', '身份证号', '手机号', '出生日期', '户籍地址'];
+  const rows: XlsxCell[][] = [header];
+  for (let i = 1; i <= 8; i++) {
+    rows.push([
+      `E${String(i).padStart(3, '0')}`,
+      name(rng),
+      residentId(rng),
+      Number(mobile(rng, { format: 'plain' })),
+      { date: int(rng, 25000, 38000) },
+      address(rng),
+    ]);
+  }
+  const leavers: XlsxCell[][] = [
+    ['姓名', '紧急联系人电话', '备注'],
+    [name(rng), mobile(rng), '已离职'],
+  ];
+  writeFileSync(
+    join(out, '员工花名册.xlsx'),
+    xlsx([
+      { name: '在职', rows },
+      { name: '离职', rows: leavers, hidden: true },
+    ]),
+  );
+}
+
 writeFileSync(
   join(out, 'README.md'),
   [
@@ -171,6 +199,7 @@ writeFileSync(
     '- `users.sql`: a mysqldump whose columns are known only from `CREATE TABLE`.',
     '- `hotel-register.tsv`: passports, permits, HK and TW IDs, licence plates.',
     '- `companies.csv`: unified social credit codes.',
+    '- `员工花名册.xlsx`: an Excel roster with a hidden sheet and dates stored as serial numbers.',
     '',
   ].join('\n'),
 );

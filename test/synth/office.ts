@@ -9,6 +9,8 @@
 import { zipSync } from 'fflate';
 
 const enc = new TextEncoder();
+/** Entry times, fixed (in local time, as zip stores them) so the same input gives the same bytes. */
+const FIXED_TIME = new Date(2026, 0, 1);
 
 /** XML text escaping. */
 export function xmlEscape(s: string): string {
@@ -134,7 +136,7 @@ export function xlsx(sheets: readonly XlsxSheet[], options: XlsxOptions = {}): U
   for (const [i, xml] of sheetXml.entries())
     files[`xl/worksheets/sheet${sheets.length - i}.xml`] = enc.encode(xml);
   if (options.stringsLast) files['xl/sharedStrings.xml'] = stringsPart;
-  return zipSync(files);
+  return zipSync(files, { mtime: FIXED_TIME });
 }
 
 /** A docx paragraph (runs joined), or a table (rows of cells of paragraphs). */
@@ -172,5 +174,5 @@ export function docx(body: readonly DocxBlock[], header?: string): Uint8Array {
       `<?xml version="1.0" encoding="UTF-8"?><w:hdr ${W}>${paragraph(header)}</w:hdr>`,
     );
   }
-  return zipSync(files);
+  return zipSync(files, { mtime: FIXED_TIME });
 }

@@ -51,7 +51,9 @@ export function summaryReporter(out: Output, options: SummaryOptions): Reporter 
         file.total++;
         file.types.set(f.type, (file.types.get(f.type) ?? 0) + 1);
         if (file.examples.length < maxExamples) {
-          file.examples.push(`${f.line}:${f.column} ${f.type} ${f.masked}${f.field ? ` [${f.field}]` : ''}`);
+          file.examples.push(
+            `${f.part === undefined ? '' : `${f.part} `}${f.line}:${f.column} ${f.type} ${f.masked}${f.field ? ` [${f.field}]` : ''}`,
+          );
         }
       }
     },
