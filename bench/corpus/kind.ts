@@ -25,6 +25,8 @@ export interface KindVariants {
   readonly gzip: boolean;
   readonly crlf: boolean;
   readonly bom: boolean;
+  /** Can be saved as an Excel workbook instead (a table, or text pasted into column A). */
+  readonly xlsx?: boolean;
 }
 
 export interface KindSpec {
@@ -48,6 +50,8 @@ export interface CorpusMix {
   readonly gzip: number;
   readonly crlf: number;
   readonly bom: number;
+  /** Share of the files of kinds that allow it saved as `.xlsx` (never GBK or gzip then). */
+  readonly xlsx: number;
 }
 
 /** Accuracy corpus: every kind well represented, many small files, plenty of messy variants. */
@@ -69,6 +73,7 @@ export const EVAL_MIX: CorpusMix = {
   gzip: 0.2,
   crlf: 0.4,
   bom: 0.2,
+  xlsx: 0.2,
 };
 
 /**
@@ -93,6 +98,8 @@ export const THROUGHPUT_MIX: CorpusMix = {
   gzip: 0.12,
   crlf: 0.25,
   bom: 0.1,
+  // The throughput corpus stays text: its MB/s compare with ripgrep and the peers on the same bytes.
+  xlsx: 0,
 };
 
 /** Bytes so far among files that could take a variant, and among those that did. */
@@ -109,9 +116,11 @@ export interface VariantTally {
  * files holds them; CRLF and BOM are drawn at random.
  */
 export function chooseFormat(rng: Rng, v: KindVariants, mix: CorpusMix, tally: VariantTally): FileFormat {
-  const gbk = v.gbk && tally.gbk < mix.gbk * (tally.gbkEligible + 1);
-  const gzip = v.gzip && tally.gzip < mix.gzip * (tally.gzipEligible + 1);
+  const xlsx = v.xlsx === true && mix.xlsx > 0 && rng() < mix.xlsx;
+  const gbk = !xlsx && v.gbk && tally.gbk < mix.gbk * (tally.gbkEligible + 1);
+  const gzip = !xlsx && v.gzip && tally.gzip < mix.gzip * (tally.gzipEligible + 1);
   return {
+    ...(xlsx ? { xlsx } : {}),
     encoding: gbk ? 'gbk' : 'utf8',
     // Windows exports (GBK) nearly always end lines with CRLF.
     eol: v.crlf && (gbk || rng() < mix.crlf) ? '\r\n' : '\n',

@@ -8,6 +8,7 @@
 import { gzipSync } from 'node:zlib';
 import type { PiTypeId } from '../../src/pi/types.ts';
 import { encodeGbk, gbkEncodable, gbkSafe } from '../../test/synth/gbk.ts';
+import { type XlsxCell, xlsx } from '../../test/synth/office.ts';
 
 /** A labelled PI value: `v` is exactly the text written. */
 export interface PiSeg {
@@ -50,6 +51,8 @@ export interface FileFormat {
   readonly gzip: boolean;
   /** UTF-8 byte-order mark (Excel's "CSV UTF-8"). */
   readonly bom: boolean;
+  /** Saved as an Excel workbook: the lines become rows (cells split at `Doc.cellSep`). */
+  readonly xlsx?: boolean;
 }
 
 export const PLAIN: FileFormat = { encoding: 'utf8', eol: '\n', gzip: false, bom: false };
@@ -83,6 +86,8 @@ export class Doc {
   readonly negatives: Negative[] = [];
   /** Approximate bytes written so far (UTF-8 or GBK estimate). */
   bytes = 0;
+  /** The cell separator of a table (set by kinds that write one): how an `.xlsx` rendering splits lines. */
+  cellSep: string | undefined;
 
   constructor(path: string, format: FileFormat) {
     this.path = path;
@@ -119,6 +124,7 @@ export class Doc {
 
   /** The bytes to put on disk. GBK documents must hold only GBK characters. */
   render(): { readonly data: Buffer; readonly rawBytes: number } {
+    if (this.format.xlsx) return this.#renderXlsx();
     const text = this.lines.join(this.format.eol) + this.format.eol;
     let raw: Buffer;
     if (this.format.encoding === 'gbk') {
@@ -129,6 +135,72 @@ export class Doc {
     }
     return { data: this.format.gzip ? gzipSync(raw, { level: 6 }) : raw, rawBytes: raw.length };
   }
+
+  /**
+   * The lines as the rows of one sheet: split at `cellSep` (a document without one, free text,
+   * goes into column A). Labels and negatives move to the cell's column number, which is what the
+   * scanner reports for a workbook. Plain digit strings on even rows are stored as numbers, as
+   * Excel does when a column is not formatted as text.
+   */
+  #renderXlsx(): { readonly data: Buffer; readonly rawBytes: number } {
+    const rows: XlsxCell[][] = [];
+    const columnsByLine: { start: number; end: number }[][] = [];
+    for (const [i, line] of this.lines.entries()) {
+      const cells =
+        this.cellSep === undefined
+          ? [{ text: line, start: 1, end: cpLength(line) + 1 }]
+          : splitCells(line, this.cellSep);
+      columnsByLine.push(cells);
+      rows.push(cells.map((c) => (i % 2 === 1 && /^[1-9]\d{0,14}$/.test(c.text) ? Number(c.text) : c.text)));
+    }
+    const cellOf = (line: number, column: number): number => {
+      const cells = columnsByLine[line - 1] ?? [];
+      const k = cells.findIndex((c) => column >= c.start && column < c.end);
+      return k < 0 ? 1 : k + 1;
+    };
+    for (const [i, l] of this.labels.entries()) this.labels[i] = { ...l, column: cellOf(l.line, l.column) };
+    for (const [i, n] of this.negatives.entries())
+      this.negatives[i] = { ...n, column: cellOf(n.line, n.column) };
+    const name = /花名册|员工/.test(this.path) ? '花名册' : /订单|order/i.test(this.path) ? '订单' : 'Sheet1';
+    const data = Buffer.from(xlsx([{ name, rows }]));
+    return { data, rawBytes: Buffer.byteLength(this.lines.join('\n')) + 1 };
+  }
+}
+
+/**
+ * Cells of a CSV line (RFC 4180 quotes; Excel's `="…"` text guard unwrapped, as a workbook would
+ * hold the text itself) with the code-point column where each starts in the line.
+ */
+export function splitCells(line: string, sep: string): { text: string; start: number; end: number }[] {
+  const cells: { text: string; start: number; end: number }[] = [];
+  const cps = [...line];
+  let i = 0;
+  for (;;) {
+    const start = i;
+    let text = '';
+    if (cps[i] === '"') {
+      i++;
+      for (; i < cps.length; i++) {
+        if (cps[i] === '"') {
+          if (cps[i + 1] === '"') {
+            text += '"';
+            i++;
+          } else {
+            i++;
+            break;
+          }
+        } else text += cps[i];
+      }
+      while (i < cps.length && cps[i] !== sep) text += cps[i++];
+    } else {
+      while (i < cps.length && cps[i] !== sep) text += cps[i++];
+    }
+    const guarded = /^="(.*)"$/.exec(text);
+    cells.push({ text: guarded ? guarded[1]! : text, start: start + 1, end: i + 1 });
+    if (i >= cps.length) break;
+    i++; // the separator
+  }
+  return cells;
 }
 
 /** A CSV cell written verbatim, never quoted (Excel's `="0123"` text guard is written this way). */

@@ -107,7 +107,7 @@ function row(rng: Rng): (Seg | Seg[])[] {
 export const hotel: KindSpec = {
   id: 'hotel',
   description: 'hotel registrations (证件类型 身份证/护照/通行证/港澳台证件/永居证, 车牌)',
-  variants: { gbk: true, gzip: true, crlf: true, bom: true },
+  variants: { gbk: true, gzip: true, crlf: true, bom: true, xlsx: true },
   // A quarter are a desk clerk's free-text log (.txt), the rest CSV exports.
   fileName: (rng, i) =>
     `hotel/${pick(rng, ['住宿登记', '旅客登记表', 'guest_register'])}_${i}.${chance(rng, 0.25) ? 'txt' : 'csv'}`,
@@ -129,6 +129,7 @@ export const hotel: KindSpec = {
       '离店时间',
     ];
     if (!text) {
+      doc.cellSep = ',';
       doc.line(csvRow(header, ','));
       while (doc.bytes < target) doc.line(csvRow(row(rng), ','));
       return;

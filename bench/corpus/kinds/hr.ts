@@ -25,11 +25,12 @@ import { csvRow, type Doc, neg, pi, type Seg } from '../writer.ts';
 export const hr: KindSpec = {
   id: 'hr',
   description: 'HR rosters 员工花名册 (ID, bank card + branch, household address, birth date)',
-  variants: { gbk: true, gzip: true, crlf: true, bom: true },
+  variants: { gbk: true, gzip: true, crlf: true, bom: true, xlsx: true },
   fileName: (rng, i) =>
     `hr/${pick(rng, ['员工花名册', '员工信息表', 'staff_roster', '工资发放明细'])}_${i}.csv`,
   write(rng: Rng, doc: Doc, target: number): void {
     const sep = chance(rng, 0.85) ? ',' : '\t';
+    doc.cellSep = sep;
     const guard = chance(rng, 0.1);
     doc.line(
       csvRow(

@@ -118,11 +118,12 @@ function writeEnglish(rng: Rng, doc: Doc, target: number, sep: string): void {
 export const orders: KindSpec = {
   id: 'orders',
   description: 'order exports (CSV; zh or en headers; GBK/BOM/CRLF/gzip; Excel ="…" guards; , | tab)',
-  variants: { gbk: true, gzip: true, crlf: true, bom: true },
+  variants: { gbk: true, gzip: true, crlf: true, bom: true, xlsx: true },
   fileName: (rng, i) =>
     `orders/${pick(rng, ['订单导出', 'orders_export', 'ExportOrderList', '跨境订单'])}_${i}.csv`,
   write(rng: Rng, doc: Doc, target: number): void {
     const sep = pick(rng, [',', ',', ',', ',', ',', '\t', '|']);
+    doc.cellSep = sep;
     if (doc.format.encoding === 'gbk' || chance(rng, 0.6))
       writeChinese(rng, doc, target, sep, chance(rng, 0.15));
     else writeEnglish(rng, doc, target, sep);

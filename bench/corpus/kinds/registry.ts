@@ -28,9 +28,10 @@ export function companyName(rng: Rng): string {
 export const registry: KindSpec = {
   id: 'registry',
   description: 'company registry rows (企业名称, 统一社会信用代码, 法定代表人, 注册地址)',
-  variants: { gbk: true, gzip: true, crlf: true, bom: true },
+  variants: { gbk: true, gzip: true, crlf: true, bom: true, xlsx: true },
   fileName: (rng, i) => `registry/${pick(rng, ['企业名录', '企业信息导出', 'company_list'])}_${i}.csv`,
   write(rng: Rng, doc: Doc, target: number): void {
+    doc.cellSep = ',';
     doc.line(
       csvRow([
         '企业名称',

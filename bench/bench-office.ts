@@ -1,0 +1,140 @@
+/**
+ * `npm run bench:office`: what reading a workbook costs. Writes one HR roster (`--rows`, default
+ * 100,000; nine columns: name, resident ID, mobile stored as a number, birth date stored as a date
+ * serial, address, department, hire date, note) twice, as `.xlsx` and as the CSV Excel would save
+ * for it, scans each with `shiming scan --jobs 1 --format jsonl`, and reports rows/s, findings,
+ * wall time and peak RSS side by side. The same values must be found in both.
+ *
+ * Flags: `--rows`, `--repeats` (best of, default 2), `--keep`.
+ *
+ * @module
+ */
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mobile } from '../test/synth/contacts.ts';
+import { residentId } from '../test/synth/ids.ts';
+import { address, name } from '../test/synth/names.ts';
+import { type XlsxCell, xlsx } from '../test/synth/office.ts';
+import { mulberry32 } from '../test/synth/rng.ts';
+import { checkFlags, fmt, machine, mb, mdTable, num, OUT_DIR, parseFlags } from './lib/cli.ts';
+import { run } from './lib/proc.ts';
+import { resolveScanner } from './lib/scanner.ts';
+
+const flags = parseFlags(process.argv.slice(2), ['keep']);
+checkFlags(flags, ['rows', 'repeats', 'keep']);
+const ROWS = num(flags, 'rows', 100_000);
+const REPEATS = num(flags, 'repeats', 2);
+
+const HEADER = ['序号', '姓名', '身份证号', '手机号', '出生日期', '家庭住址', '部门', '入职日期', '备注'];
+
+/** Excel's own rendering of a date serial, for the CSV twin. */
+function isoDate(serial: number): string {
+  return new Date(Date.UTC(1899, 11, 30) + serial * 86_400_000).toISOString().slice(0, 10);
+}
+
+function roster(): { book: Uint8Array; csv: string } {
+  const rng = mulberry32(2026);
+  const rows: XlsxCell[][] = [HEADER];
+  const lines = [HEADER.join(',')];
+  for (let i = 0; i < ROWS; i++) {
+    const m = mobile(rng, { format: 'plain' });
+    const born = 25_000 + (i % 12_000);
+    const hired = 40_000 + (i % 4_000);
+    const cells = [
+      i + 1,
+      name(rng),
+      residentId(rng),
+      m,
+      born,
+      address(rng),
+      ['财务部', '技术部', '市场部', '客服中心'][i % 4]!,
+      hired,
+      i % 7 === 0 ? '已离职' : '',
+    ] as const;
+    rows.push([
+      cells[0],
+      cells[1],
+      cells[2],
+      Number(m),
+      { date: born },
+      cells[5],
+      cells[6],
+      { date: hired },
+      cells[8],
+    ]);
+    lines.push(
+      [cells[0], cells[1], cells[2], m, isoDate(born), cells[5], cells[6], isoDate(hired), cells[8]].join(
+        ',',
+      ),
+    );
+  }
+  return { book: xlsx([{ name: '花名册', rows }]), csv: `${lines.join('\r\n')}\r\n` };
+}
+
+const scanner = resolveScanner();
+const dir = join(OUT_DIR, 'office');
+mkdirSync(dir, { recursive: true });
+process.stderr.write(`writing a ${ROWS}-row roster as xlsx and csv… `);
+const { book, csv } = roster();
+const files = [
+  ['xlsx', join(dir, 'roster.xlsx')],
+  ['csv', join(dir, 'roster.csv')],
+] as const;
+writeFileSync(files[0][1], book);
+writeFileSync(files[1][1], csv);
+process.stderr.write('done\n');
+
+const table: string[][] = [];
+const results: Record<string, unknown>[] = [];
+const found: Record<string, Map<string, number>> = {};
+for (const [label, file] of files) {
+  let best:
+    | { secs: number; rss: number | undefined; findings: number; byType: Map<string, number> }
+    | undefined;
+  for (let r = 0; r < REPEATS; r++) {
+    let findings = 0;
+    const byType = new Map<string, number>();
+    const out = await run({
+      cmd: scanner.cmd,
+      args: [...scanner.prefix, 'scan', file, '--format', 'jsonl', '--jobs', '1', '--no-progress'],
+      rss: true,
+      onLine: (line) => {
+        if (line === '') return;
+        findings++;
+        const type = (JSON.parse(line) as { type: string }).type;
+        byType.set(type, (byType.get(type) ?? 0) + 1);
+      },
+    });
+    if (out.code !== 0) throw new Error(`scan of ${file} exited ${out.code}`);
+    const secs = out.wallMs / 1000;
+    if (best === undefined || secs < best.secs) best = { secs, rss: out.peakRssKB, findings, byType };
+  }
+  found[label] = best!.byType;
+  const bytes = statSync(file).size;
+  table.push([
+    label,
+    fmt(mb(bytes), 1),
+    fmt(best!.secs, 2),
+    fmt(ROWS / best!.secs, 0),
+    fmt(mb(bytes) / best!.secs, 1),
+    String(best!.findings),
+    best!.rss === undefined ? '–' : fmt(best!.rss / 1024, 0),
+  ]);
+  results.push({ label, bytes, seconds: best!.secs, findings: best!.findings, peakRssKB: best!.rss });
+}
+const types = [...new Set([...found.xlsx!.keys(), ...found.csv!.keys()])].sort();
+const same = types.every((t) => found.xlsx!.get(t) === found.csv!.get(t));
+
+const m = machine();
+console.log(
+  `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}. Scanner: ${scanner.how}. Best of ${REPEATS}.\n`,
+);
+console.log(mdTable(['file', 'MB on disk', 's', 'rows/s', 'MB/s', 'findings', 'peak RSS MB'], table));
+console.log(
+  `\nFindings by type (xlsx / csv): ${types.map((t) => `${t} ${found.xlsx!.get(t) ?? 0}/${found.csv!.get(t) ?? 0}`).join(', ')}${same ? ' — identical' : ' — DIFFERENT'}`,
+);
+writeFileSync(
+  join(OUT_DIR, 'bench-office.json'),
+  `${JSON.stringify({ machine: m, rows: ROWS, results, identical: same }, null, 2)}\n`,
+);
+if (!flags.keep) rmSync(dir, { recursive: true, force: true });
