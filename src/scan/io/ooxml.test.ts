@@ -261,6 +261,31 @@ describe('docx', () => {
   });
 });
 
+describe('docx markup', () => {
+  it('reads a text box once, not again from its fallback, and takes tab stops for no tabs', async () => {
+    const rng = mulberry32(5);
+    const phone = mobile(rng, { format: 'plain' });
+    const enc = new TextEncoder();
+    const box = `<w:txbxContent><w:p><w:r><w:t>紧急联系电话 ${phone}</w:t></w:r></w:p></w:txbxContent>`;
+    const body =
+      `<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>手机</w:t></w:r><w:r><w:t>${phone}</w:t></w:r></w:p>` +
+      `<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps">${box}</mc:Choice><mc:Fallback><w:pict>${box}</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>`;
+    const path = await file(
+      'docx',
+      zipSync({
+        'word/document.xml': enc.encode(
+          `<w:document xmlns:w="w" xmlns:mc="mc"><w:body>${body}</w:body></w:document>`,
+        ),
+      }),
+    );
+    const { findings } = await scan(path);
+    expect(findings.map((f) => [f.line, f.column, f.value])).toEqual([
+      [1, 3, phone],
+      [2, 8, phone],
+    ]);
+  });
+});
+
 describe('pptx', () => {
   it('reads slides in number order, then their notes', async () => {
     const rng = mulberry32(11);

@@ -613,15 +613,25 @@ function textPart(reader: PartReader, part: string, name: string): OfficePart {
   let out = '';
   let inText = false;
   let cellDepth = 0;
+  // Markup-compatibility fallbacks repeat the content of their choice (a text box, twice): skipped.
+  // Tab-stop definitions (`<w:tabs><w:tab …/>`) are not tabs.
+  let skipDepth = 0;
+  let tabsDepth = 0;
   const parser = newParser();
   parser.on('opentag', (tag) => {
-    switch (local(tag.name)) {
+    const el = local(tag.name);
+    if (el === 'Fallback') skipDepth++;
+    if (skipDepth > 0) return;
+    switch (el) {
       case 't':
       case 'delText':
         inText = true;
         break;
+      case 'tabs':
+        tabsDepth++;
+        break;
       case 'tab':
-        if (!inText) out += '\t';
+        if (!inText && tabsDepth === 0) out += '\t';
         break;
       case 'br':
       case 'cr':
@@ -633,10 +643,19 @@ function textPart(reader: PartReader, part: string, name: string): OfficePart {
     }
   });
   parser.on('closetag', (tag) => {
-    switch (local(tag.name)) {
+    const el = local(tag.name);
+    if (el === 'Fallback') {
+      skipDepth--;
+      return;
+    }
+    if (skipDepth > 0) return;
+    switch (el) {
       case 't':
       case 'delText':
         inText = false;
+        break;
+      case 'tabs':
+        tabsDepth--;
         break;
       case 'p':
         out += cellDepth > 0 ? ' ' : '\n';
@@ -651,7 +670,7 @@ function textPart(reader: PartReader, part: string, name: string): OfficePart {
     }
   });
   const text = (t: string) => {
-    if (inText) out += t;
+    if (inText && skipDepth === 0) out += t;
   };
   parser.on('text', text);
   parser.on('cdata', text);
