@@ -6,8 +6,50 @@
  *
  * @module
  */
+import { cnName } from '../pi/cn-name.ts';
 import { decode, decodeValue } from './bytes.ts';
 import type { SourceFormat } from './types.ts';
+
+/** Lines searched for a table's header (title rows and blank lines above it are common). */
+const HEADER_SEARCH_LINES = 10;
+
+/**
+ * Whether a cell reads as data rather than as a column label: long text, a long digit run (an
+ * ID, a phone, a card), an e-mail, or a person's name. A line with such a cell is no header: its
+ * cells would otherwise become field names, and reports would carry personal data in `field`.
+ */
+function looksLikeValue(cell: string): boolean {
+  const c = cell.trim();
+  if ([...c].length > 40) return true;
+  if (/[0-9\uff10-\uff19]{5}/.test(c) || c.includes('@')) return true;
+  if (/^[\u3400-\u9fff·]{2,4}$/.test(c) && !NAME_LIKE_LABELS.has(c)) {
+    const name = cnName.validate(c);
+    return name.valid && name.score >= 0.38;
+  }
+  return false;
+}
+
+/** Column labels the name check would take for names (rare surname + word). */
+const NAME_LIKE_LABELS = new Set(['公积金', '章节', '金额', '金币', '项目', '车型', '车主', '房号', '房型']);
+
+/** A header line: two or more labels and no value (a lone cell is a title row). */
+export function looksLikeHeader(cells: readonly string[]): boolean {
+  let labels = 0;
+  for (const cell of cells) {
+    if (cell.trim() === '') continue;
+    if (looksLikeValue(cell)) return false;
+    labels++;
+  }
+  return labels >= 2;
+}
+
+/**
+ * Whether a field name (a header cell, a JSON key, a SQL column) may appear in reports. A JSON map
+ * keyed by mobile or ID number (`{"13912345678": {…}}`) would otherwise put the number in `field`.
+ */
+export function safeFieldName(name: string): boolean {
+  return !/[0-9\uff10-\uff19]{6}/.test(name) && !/@[^@\s]+\./.test(name);
+}
 
 const QUOTE = 0x22;
 const APOS = 0x27;
@@ -364,6 +406,13 @@ function tableKey(name: string): string {
 export class FieldResolver {
   readonly format: SourceFormat;
   #header: string[] | undefined;
+  /** Lines from the top of the source down to and including the header. */
+  #headerLines = 0;
+  /** In the current region, where data lines start (-1: everywhere). */
+  #headerEnd = -1;
+  #regions = 0;
+  /** Verdicts of {@link safeFieldName} for JSON keys and SQL columns. */
+  readonly #safe = new Map<string, boolean>();
   #delimiter = 0x2c;
   #cacheLine = -1;
   #cacheStarts: number[] = [];
@@ -377,16 +426,47 @@ export class FieldResolver {
     return this.#header;
   }
 
-  /** Give the resolver the source's first line (CSV/TSV header). */
-  setHeader(line: string): void {
-    const delim = this.format === 'tsv' ? '\t' : guessDelimiter(line);
-    this.#delimiter = delim.charCodeAt(0);
-    this.#header = splitCsvLine(line.replace(/^\uFEFF/, ''), delim);
+  /**
+   * Finds a CSV/TSV source's header among its first lines (`buf[0, end)`: the first region): the
+   * first line of labels, so title rows (`2024年客户信息登记表,,,`) and blank lines above it are
+   * skipped, and a file that starts with data has no header at all rather than one made of
+   * personal data. Lines down to the header get no field.
+   */
+  detectHeader(buf: Uint8Array, end: number): void {
+    this.#header = undefined;
+    this.#headerLines = 0;
+    let start = 0;
+    for (let n = 0; n < HEADER_SEARCH_LINES && start < end; n++) {
+      let nl = buf.indexOf(10, start);
+      if (nl < 0 || nl >= end) nl = end;
+      const line = decode(buf, start, nl)
+        .replace(/^\uFEFF/, '')
+        .replace(/\r$/, '');
+      start = nl + 1;
+      if (line.trim() === '') continue;
+      const delim = this.format === 'tsv' ? '\t' : guessDelimiter(line);
+      const cells = splitCsvLine(line, delim);
+      if (!looksLikeHeader(cells)) continue;
+      this.#delimiter = delim.charCodeAt(0);
+      this.#header = cells.map((c) => (safeFieldName(c) ? c : ''));
+      this.#headerLines = n + 1;
+      return;
+    }
   }
 
   /** Called for each region before any `fieldAt` inside it. */
   beginRegion(buf: Uint8Array, from: number, to: number): void {
     this.#cacheLine = -1;
+    // In the first region, the lines down to the header are not data.
+    this.#headerEnd = -1;
+    if (this.#regions++ === 0 && this.#headerLines > 0) {
+      let pos = from;
+      for (let n = 0; n < this.#headerLines && pos <= to; n++) {
+        const nl = buf.indexOf(10, pos);
+        pos = nl < 0 || nl >= to ? to + 1 : nl + 1;
+      }
+      this.#headerEnd = pos;
+    }
     if (this.format === 'sql') this.#sql.index(buf, from, to);
   }
 
@@ -406,11 +486,11 @@ export class FieldResolver {
     switch (this.format) {
       case 'csv':
       case 'tsv': {
-        if (!this.#header) break;
+        if (!this.#header || lineStart < this.#headerEnd) break;
         const starts = this.#cells(buf, lineStart);
         const idx = indexIn(starts, pos);
         const name = this.#header[idx];
-        if (name !== undefined) answer = [name, starts[idx]!];
+        if (name) answer = [name, starts[idx]!];
         break;
       }
       case 'json':
@@ -421,8 +501,21 @@ export class FieldResolver {
         answer = this.#sql.fieldAt(buf, lineStart, lineEnd, pos);
         break;
     }
+    if (answer !== undefined && this.format !== 'csv' && this.format !== 'tsv' && !this.#isSafe(answer[0])) {
+      answer = undefined;
+    }
     this.scope = answer ? answer[1] : lineStart;
     return answer?.[0];
+  }
+
+  #isSafe(name: string): boolean {
+    let safe = this.#safe.get(name);
+    if (safe === undefined) {
+      safe = safeFieldName(name);
+      if (this.#safe.size > 4096) this.#safe.clear();
+      this.#safe.set(name, safe);
+    }
+    return safe;
   }
 
   /** Cell text around `pos` for CSV/TSV/SQL-COPY (used to hand a whole cell to the name/address checks). */

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ALNUM, CLS, countCodePoints, decode, JOIN_ANY, JOIN_DIGITS } from './bytes.ts';
+import { ALNUM, CLS, countCodePoints, JOIN_ANY, JOIN_DIGITS } from './bytes.ts';
 import { Detector, type RawFinding } from './detector.ts';
 import type { Finding, ScanOptions } from './types.ts';
 import { unescapeUnicode } from './unicode-escapes.ts';
@@ -107,11 +107,6 @@ function safeCut(buf: Uint8Array, len: number): number {
   return len; // pathological (64 KiB of one token): cut anyway
 }
 
-function firstLine(buf: Uint8Array): string {
-  const nl = buf.indexOf(10);
-  return decode(buf, 0, nl < 0 ? buf.length : nl);
-}
-
 /**
  * Scan a stream of UTF-8 chunks, yielding findings in order.
  *
@@ -137,7 +132,7 @@ export async function* scanStream(
 
   const region = (cut: number): Finding[] => {
     if (!headerSet) {
-      detector.fields.setHeader(firstLine(pending));
+      detector.fields.detectHeader(pending, pending.length);
       headerSet = true;
     }
     const raw = detect(detector, pending, cut);
@@ -167,7 +162,7 @@ export async function* scanStream(
 export function scanBuffer(bytes: Uint8Array, options: ScanOptions = {}): Finding[] {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const detector = new Detector(options);
-  if (options.format === 'csv' || options.format === 'tsv') detector.fields.setHeader(firstLine(buf));
+  if (options.format === 'csv' || options.format === 'tsv') detector.fields.detectHeader(buf, buf.length);
   const raw = detect(detector, buf, buf.length);
   return new Positioner().place(buf, buf.length, raw, options.path ?? '');
 }

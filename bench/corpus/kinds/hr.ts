@@ -32,6 +32,11 @@ export const hr: KindSpec = {
     const sep = chance(rng, 0.85) ? ',' : '\t';
     doc.cellSep = sep;
     const guard = chance(rng, 0.1);
+    // Excel rosters often open with a title row (merged cells) and a blank line above the header.
+    if (chance(rng, 0.3)) {
+      doc.line([`${pick(rng, CITIES)}分公司员工花名册（${int(rng, 2019, 2025)}年${int(rng, 1, 12)}月）${sep}${sep}`]);
+      if (chance(rng, 0.5)) doc.line([]);
+    }
     doc.line(
       csvRow(
         [

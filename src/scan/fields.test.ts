@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mobile } from '../../test/synth/contacts.ts';
+import { residentId } from '../../test/synth/ids.ts';
+import { name } from '../../test/synth/names.ts';
+import { mulberry32 } from '../../test/synth/rng.ts';
+import { looksLikeHeader, safeFieldName } from './fields.ts';
+import { scanText } from './stream.ts';
+
+const rng = mulberry32(1129);
+const people = Array.from({ length: 20 }, () => ({
+  name: name(rng),
+  id: residentId(rng),
+  mobile: mobile(rng, { format: 'plain' }),
+}));
+
+describe('CSV headers', () => {
+  it('tells label rows from data and title rows', () => {
+    expect(looksLikeHeader(['姓名', '身份证号', '手机'])).toBe(true);
+    expect(looksLikeHeader(['name', 'id_card', 'mobile', ''])).toBe(true);
+    expect(looksLikeHeader(['序号', '2024', '2025'])).toBe(true);
+    expect(looksLikeHeader(['2024年客户信息登记表', '', ''])).toBe(false);
+    expect(looksLikeHeader([people[0]!.name, people[0]!.id])).toBe(false);
+    expect(looksLikeHeader(['1', people[1]!.name, '男'])).toBe(false);
+    expect(looksLikeHeader(['联系人', 'a@example.com'])).toBe(false);
+  });
+
+  it('finds the header below title rows and blank lines, and gives those lines no field', () => {
+    const p = people[0]!;
+    const csv = `2024年客户信息登记表,,,\r\n\r\n联系人：${p.name},,,\r\n姓名,身份证号码,联系电话,备注\r\n${p.name},${p.id},${p.mobile},\r\n`;
+    const found = scanText(csv, { format: 'csv' }).map((f) => [f.line, f.type, f.field ?? null]);
+    expect(found).toEqual([
+      [3, 'CN_NAME', null],
+      [5, 'CN_NAME', '姓名'],
+      [5, 'CN_RESIDENT_ID', '身份证号码'],
+      [5, 'CN_MOBILE', '联系电话'],
+    ]);
+  });
+
+  it('never turns a first line of data into field names', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(people.length - 1), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(',', '\t', '|'),
+        (rows, sep) => {
+          const lines = rows.map((i) => [people[i]!.name, people[i]!.id, people[i]!.mobile].join(sep));
+          const text = `${lines.join('\n')}\n`;
+          const findings = scanText(text, { format: sep === '\t' ? 'tsv' : 'csv' });
+          expect(findings.length).toBeGreaterThan(0);
+          for (const f of findings) expect(f.field).toBeUndefined();
+        },
+      ),
+    );
+  });
+});
+
+describe('header-less lists of names', () => {
+  it('never make a name a field name', () => {
+    const names = mulberry32(77);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.constantFrom(',', '\t'), (n, sep) => {
+        const rows = Array.from({ length: n }, (_, i) =>
+          [name(names), i % 2 ? '男' : '女', '汉族'].join(sep),
+        );
+        const text = `${rows.join('\n')}\n`;
+        for (const f of scanText(text, { format: sep === '\t' ? 'tsv' : 'csv' })) {
+          expect(f.field === undefined || !rows[0]!.split(sep)[0]!.includes(f.field)).toBe(true);
+          expect(f.field).not.toBe(rows[0]!.split(sep)[0]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('field names that are personal data', () => {
+  it('drops JSON keys that are phone or ID numbers or e-mail addresses', () => {
+    const p = people[1]!;
+    const found = scanText(`{"${p.mobile}":{"name":"${p.name}","id":"${p.id}"},"a@b.cn":"${p.mobile}"}\n`, {
+      format: 'jsonl',
+    }).map((f) => [f.type, f.field ?? null]);
+    expect(found).toEqual([
+      ['CN_MOBILE', null],
+      ['CN_NAME', 'name'],
+      ['CN_RESIDENT_ID', 'id'],
+      ['EMAIL', null],
+      ['CN_MOBILE', null],
+    ]);
+  });
+
+  it('keeps ordinary names', () => {
+    expect(safeFieldName('收件人手机')).toBe(true);
+    expect(safeFieldName('id_card_2')).toBe(true);
+    expect(safeFieldName('13912345678')).toBe(false);
+    expect(safeFieldName('１３９１２３４５６７８')).toBe(false);
+    expect(safeFieldName('user@example.com')).toBe(false);
+  });
+});
