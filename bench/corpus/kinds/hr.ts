@@ -34,7 +34,9 @@ export const hr: KindSpec = {
     const guard = chance(rng, 0.1);
     // Excel rosters often open with a title row (merged cells) and a blank line above the header.
     if (chance(rng, 0.3)) {
-      doc.line([`${pick(rng, CITIES)}分公司员工花名册（${int(rng, 2019, 2025)}年${int(rng, 1, 12)}月）${sep}${sep}`]);
+      doc.line([
+        `${pick(rng, CITIES)}分公司员工花名册（${int(rng, 2019, 2025)}年${int(rng, 1, 12)}月）${sep}${sep}`,
+      ]);
       if (chance(rng, 0.5)) doc.line([]);
     }
     doc.line(
