@@ -12,7 +12,8 @@ import { mulberry32 } from '../../../test/synth/rng.ts';
 import { type FileSummary, scanFileEvents } from '../scan-file.ts';
 import type { Finding, ScanOptions } from '../types.ts';
 import { ScanIoError } from './errors.ts';
-import { columnOf, isDateFormat, numberText, openOffice, serialToDate } from './ooxml.ts';
+import { columnOf, openOffice } from './ooxml.ts';
+import { isDateFormat, numberText, serialToDate } from './sheet-text.ts';
 
 let dir: string;
 beforeAll(async () => {

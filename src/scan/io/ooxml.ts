@@ -25,15 +25,18 @@ import { posix } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { ScanIoError } from './errors.ts';
+import {
+  BUILTIN_DATE_FORMATS,
+  type CellPlace,
+  isDateFormat,
+  numberText,
+  SheetText,
+  serialToDate,
+} from './sheet-text.ts';
 import { openZipFile, type ZipArchive } from './zip.ts';
 
-export type OfficeKind = 'xlsx' | 'docx' | 'pptx';
-
-/** Where a value sits in a sheet (1-based, as Excel shows it: row 5, column 3 is C5). */
-export interface CellPlace {
-  readonly row: number;
-  readonly column: number;
-}
+export type OfficeKind = 'xlsx' | 'docx' | 'pptx' | 'xls';
+export type { CellPlace } from './sheet-text.ts';
 
 /** One part of the document, as text. */
 export interface OfficePart {
@@ -68,8 +71,6 @@ export interface OfficeLimits {
 
 const DEFAULT_MAX_DECOMPRESSED = 4 * 1024 ** 3;
 const DEFAULT_MAX_SST_CHARS = 256 * 1024 ** 2;
-/** Rows further than this behind the text produced can no longer receive findings. */
-const LOCATE_WINDOW_BYTES = 32 * 1024 * 1024;
 
 function corrupt(label: string, what: string, cause?: unknown): ScanIoError {
   return new ScanIoError('DECOMPRESS_ERROR', label, `${label}: cannot read the Office file (${what})`, {
@@ -345,21 +346,6 @@ async function sharedStrings(
   return strings;
 }
 
-/** Built-in number formats that show dates (ECMA-376 §18.8.30, with the CJK ones 27–36, 50–58). */
-const BUILTIN_DATE_FORMATS = new Set([
-  14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 34, 35, 36, 50, 51, 52, 53, 54, 57, 58,
-]);
-
-/** True if a custom format code shows a date (a y or d, or 年/月/日, outside quotes and brackets). */
-export function isDateFormat(code: string): boolean {
-  const bare = code
-    .replace(/"[^"]*"/g, '')
-    .replace(/\[[^\]]*\]/g, '')
-    .replace(/\\./g, '')
-    .replace(/_.|\*./g, '');
-  return /[yd年月日]/i.test(bare);
-}
-
 /** Which cell styles (`s` index) show dates. */
 async function dateStyles(reader: PartReader): Promise<Set<number>> {
   const custom = new Map<number, string>();
@@ -397,64 +383,6 @@ export function columnOf(ref: string): number {
   return n;
 }
 
-const DAY_MS = 86_400_000;
-const EPOCH_1900 = Date.UTC(1899, 11, 30);
-const EPOCH_1904 = Date.UTC(1904, 0, 1);
-
-/** A date serial as Excel shows it: `YYYY-MM-DD`, with ` HH:MM:SS` when it has a time. */
-export function serialToDate(serial: number, date1904: boolean): string | undefined {
-  if (!Number.isFinite(serial) || serial < 0 || serial >= 2_958_466) return undefined;
-  // The 1900 system counts a 29 February 1900 that never was (serial 60).
-  const days = Math.floor(serial);
-  const base = date1904 ? EPOCH_1904 : days < 60 ? EPOCH_1900 + DAY_MS : EPOCH_1900;
-  const d = new Date(base + days * DAY_MS + Math.round((serial - days) * DAY_MS));
-  const p = (n: number) => String(n).padStart(2, '0');
-  const date = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
-  const secs = d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds();
-  return secs === 0 ? date : `${date} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
-}
-
-/** A numeric cell's text: the digits as written, exponent notation expanded when exact. */
-export function numberText(v: string): string {
-  if (!/e/i.test(v)) return v;
-  const n = Number(v);
-  return Number.isSafeInteger(n) ? String(n) : v;
-}
-
-/** Cell text as a TSV field: one line, quoted when it holds a tab or a quote. */
-function tsvField(text: string): string {
-  const flat = text.replace(/[\r\n]/g, ' ');
-  return /[\t"]/.test(flat) ? `"${flat.replace(/"/g, '""')}"` : flat;
-}
-
-/** Rows of the text produced so far, for {@link OfficePart.locate}. */
-class RowIndex {
-  /** Per row: [row number, start byte, (cell start byte, column number)…]. */
-  #rows: number[][] = [];
-  #head = 0;
-
-  add(entry: number[], produced: number): void {
-    this.#rows.push(entry);
-    // Forget rows the engine can no longer report on, in batches.
-    while (this.#head < this.#rows.length - 1 && this.#rows[this.#head]![1]! < produced - LOCATE_WINDOW_BYTES)
-      this.#head++;
-    if (this.#head > 4096 && this.#head * 2 > this.#rows.length) {
-      this.#rows = this.#rows.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-
-  locate(offset: number): CellPlace | undefined {
-    const rows = this.#rows;
-    while (this.#head + 1 < rows.length && rows[this.#head + 1]![1]! <= offset) this.#head++;
-    const r = rows[this.#head];
-    if (r === undefined || r[1]! > offset) return undefined;
-    let column = r[3] ?? 1;
-    for (let i = 2; i < r.length && r[i]! <= offset; i += 2) column = r[i + 1]!;
-    return { row: r[0]!, column };
-  }
-}
-
 /** One worksheet as TSV lines. */
 function sheetPart(
   reader: PartReader,
@@ -463,10 +391,7 @@ function sheetPart(
   dates: ReadonlySet<number>,
   date1904: boolean,
 ): OfficePart {
-  const index = new RowIndex();
-  let produced = 0;
-  let pending: string[] = [];
-  let pendingBytes = 0;
+  const text = new SheetText();
   let rowNumber = 0;
   let cells: { col: number; text: string }[] = [];
   let col = 0;
@@ -478,33 +403,6 @@ function sheetPart(
   let inT = false;
   let inIs = false;
   let phonetic = 0;
-
-  const endRow = () => {
-    if (cells.length === 0) return;
-    const entry = [rowNumber, produced];
-    let line = '';
-    let bytes = 0;
-    let last = 0;
-    for (const c of cells) {
-      // Empty columns stay, so each value sits under its header.
-      const tabs = c.col - Math.max(last, 1);
-      if (tabs > 0) {
-        line += '\t'.repeat(tabs);
-        bytes += tabs;
-      }
-      const field = tsvField(c.text);
-      entry.push(produced + bytes, c.col);
-      line += field;
-      bytes += Buffer.byteLength(field);
-      last = c.col;
-    }
-    line += '\n';
-    bytes++;
-    index.add(entry, produced);
-    pending.push(line);
-    produced += bytes;
-    pendingBytes += bytes;
-  };
 
   const parser = newParser();
   parser.on('opentag', (tag) => {
@@ -555,41 +453,33 @@ function sheetPart(
         inT = false;
         break;
       case 'c': {
-        let text: string;
-        if (type === 's') text = sst[Number(value)] ?? '';
-        else if (type === 'inlineStr') text = inline;
-        else if (type === 'b') text = value === '1' ? 'TRUE' : value === '0' ? 'FALSE' : value;
+        let shown: string;
+        if (type === 's') shown = sst[Number(value)] ?? '';
+        else if (type === 'inlineStr') shown = inline;
+        else if (type === 'b') shown = value === '1' ? 'TRUE' : value === '0' ? 'FALSE' : value;
         else if (type === 'n' && value !== '' && dates.has(style))
-          text = serialToDate(Number(value), date1904) ?? numberText(value);
-        else if (type === 'n') text = numberText(value);
-        else text = value; // str (formula result), e, d (ISO 8601 date)
-        if (text !== '') cells.push({ col, text });
+          shown = serialToDate(Number(value), date1904) ?? numberText(value);
+        else if (type === 'n') shown = numberText(value);
+        else shown = value; // str (formula result), e, d (ISO 8601 date)
+        if (shown !== '') cells.push({ col, text: shown });
         break;
       }
       case 'row':
-        endRow();
+        text.addRow(rowNumber, cells);
         break;
     }
   });
-  const text = (t: string) => {
+  const onText = (t: string) => {
     if (inV) value += t;
     else if (inT) inline += t;
   };
-  parser.on('text', text);
-  parser.on('cdata', text);
-
-  const flush = (): Uint8Array | undefined => {
-    if (pendingBytes === 0) return undefined;
-    const out = utf8.encode(pending.join(''));
-    pending = [];
-    pendingBytes = 0;
-    return out;
-  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
   return {
     name: ref.name,
     format: 'tsv',
-    chunks: reader.parse(ref.part, parser, flush),
-    locate: (offset) => index.locate(offset),
+    chunks: reader.parse(ref.part, parser, () => text.take()),
+    locate: (offset) => text.locate(offset),
   };
 }
 
