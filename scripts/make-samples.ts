@@ -26,6 +26,7 @@ import { hkId, hmtPermit, passport, residentId, twId, uscc } from '../test/synth
 import { address, name } from '../test/synth/names.ts';
 import { type XlsxCell, xlsx } from '../test/synth/office.ts';
 import { int, mulberry32, pick } from '../test/synth/rng.ts';
+import { type XlsCell, xls } from '../test/synth/xls.ts';
 
 const out = join(import.meta.dirname, '..', 'samples');
 mkdirSync(out, { recursive: true });
@@ -183,6 +184,21 @@ const fullWidth = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(
   );
 }
 
+// 9. An Excel 97-2003 workbook, as many government and enterprise systems still export.
+{
+  const rows: XlsCell[][] = [['客户资料导出'], ['客户姓名', '证件号码', '联系电话', '开户行', '银行卡号']];
+  for (let i = 0; i < 6; i++) {
+    rows.push([
+      name(rng),
+      residentId(rng),
+      Number(mobile(rng, { format: 'plain' })),
+      '中国建设银行',
+      bankCard(rng),
+    ]);
+  }
+  writeFileSync(join(out, '客户资料.xls'), xls([{ name: 'Sheet1', rows }]));
+}
+
 writeFileSync(
   join(out, 'README.md'),
   [
@@ -200,6 +216,7 @@ writeFileSync(
     '- `hotel-register.tsv`: passports, permits, HK and TW IDs, licence plates.',
     '- `companies.csv`: unified social credit codes.',
     '- `员工花名册.xlsx`: an Excel roster with a hidden sheet and dates stored as serial numbers.',
+    '- `客户资料.xls`: an Excel 97-2003 workbook with a title row above its header.',
     '',
   ].join('\n'),
 );

@@ -37,6 +37,21 @@ describe('CSV headers', () => {
     ]);
   });
 
+  it('takes a lone label over a one-column list for its header, not a title over a table', () => {
+    const [a, b] = [people[2]!, people[3]!];
+    expect(scanText(`手机\n${a.mobile}\n${b.mobile}\n`, { format: 'csv' }).map((f) => f.field)).toEqual([
+      '手机',
+      '手机',
+    ]);
+    expect(
+      scanText(`员工名单\n姓名\t手机\n${a.name}\t${a.mobile}\n`, { format: 'tsv' }).map((f) => f.field),
+    ).toEqual(['姓名', '手机']);
+    expect(scanText(`${a.mobile}\n${b.mobile}\n`, { format: 'csv' }).map((f) => f.field)).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('never turns a first line of data into field names', () => {
     fc.assert(
       fc.property(

@@ -435,21 +435,34 @@ export class FieldResolver {
   detectHeader(buf: Uint8Array, end: number): void {
     this.#header = undefined;
     this.#headerLines = 0;
+    // The first lines, with their number (1-based), blank ones left out; one more than searched,
+    // to see what follows the last candidate.
+    const lines: { n: number; text: string }[] = [];
     let start = 0;
-    for (let n = 0; n < HEADER_SEARCH_LINES && start < end; n++) {
+    for (let n = 1; n <= HEADER_SEARCH_LINES + 1 && start < end; n++) {
       let nl = buf.indexOf(10, start);
       if (nl < 0 || nl >= end) nl = end;
-      const line = decode(buf, start, nl)
+      const text = decode(buf, start, nl)
         .replace(/^\uFEFF/, '')
         .replace(/\r$/, '');
       start = nl + 1;
-      if (line.trim() === '') continue;
-      const delim = this.format === 'tsv' ? '\t' : guessDelimiter(line);
-      const cells = splitCsvLine(line, delim);
-      if (!looksLikeHeader(cells)) continue;
+      if (text.trim() !== '') lines.push({ n, text });
+    }
+    for (const [i, { n, text }] of lines.entries()) {
+      if (n > HEADER_SEARCH_LINES) break;
+      const delim = this.format === 'tsv' ? '\t' : guessDelimiter(text);
+      const cells = splitCsvLine(text, delim);
+      // One label alone heads a one-column list (`手机` over numbers), not a wider table, whose
+      // title row it then is.
+      const single =
+        cells.length === 1 &&
+        !looksLikeValue(cells[0]!) &&
+        lines[i + 1] !== undefined &&
+        splitCsvLine(lines[i + 1]!.text, delim).length === 1;
+      if (!single && !looksLikeHeader(cells)) continue;
       this.#delimiter = delim.charCodeAt(0);
       this.#header = cells.map((c) => (safeFieldName(c) ? c : ''));
-      this.#headerLines = n + 1;
+      this.#headerLines = n;
       return;
     }
   }

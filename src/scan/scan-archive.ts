@@ -15,8 +15,9 @@
 import type { Readable } from 'node:stream';
 import type { Entry } from 'yauzl';
 import { ScanIoError } from './io/errors.ts';
-import { type OfficeKind, officeFromArchive } from './io/ooxml.ts';
+import { type OfficeDocument, type OfficeKind, officeFromArchive } from './io/ooxml.ts';
 import { openUtf8FromStream } from './io/open.ts';
+import { xlsFromBytes } from './io/xls.ts';
 import { openZipBuffer, ZIP_NAME, type ZipArchive } from './io/zip.ts';
 import { scanStream } from './stream.ts';
 import type { Finding, ScanOptions } from './types.ts';
@@ -51,6 +52,33 @@ function readable(entry: Entry): boolean {
 }
 
 /**
+ * Yields the findings of an Office document's parts: sheets (cells placed at their row and
+ * column), document parts, slides. Closes the document.
+ */
+export async function* scanOfficeParts(
+  office: OfficeDocument,
+  options: ScanOptions,
+  path: string,
+  prefix = '',
+): AsyncGenerator<Finding, ArchiveResult> {
+  try {
+    for await (const part of office.parts()) {
+      const name = prefix + part.name;
+      for await (const f of scanStream(part.chunks, { ...options, format: part.format, path })) {
+        const cell = part.locate?.(f.start);
+        yield cell === undefined
+          ? { ...f, part: name }
+          : { ...f, line: cell.row, column: cell.column, part: name };
+      }
+    }
+  } finally {
+    office.close();
+  }
+  const encrypted = 'encrypted' in office && office.encrypted === true;
+  return { kind: office.kind, unreadable: encrypted ? 1 : 0 };
+}
+
+/**
  * Yields the findings of everything `archive` holds, in directory order, then says what it was
  * and what it could not read. Closes the archive.
  *
@@ -65,22 +93,7 @@ export async function* scanArchive(
   depth = 0,
 ): AsyncGenerator<Finding, ArchiveResult> {
   const office = officeFromArchive(archive);
-  if (office !== undefined) {
-    try {
-      for await (const part of office.parts()) {
-        const name = prefix + part.name;
-        for await (const f of scanStream(part.chunks, { ...options, format: part.format, path })) {
-          const cell = part.locate?.(f.start);
-          yield cell === undefined
-            ? { ...f, part: name }
-            : { ...f, line: cell.row, column: cell.column, part: name };
-        }
-      }
-    } finally {
-      office.close();
-    }
-    return { kind: office.kind, unreadable: 0 };
-  }
+  if (office !== undefined) return yield* scanOfficeParts(office, options, path, prefix);
   let unreadable = 0;
   try {
     for (const [name, entry] of archive.entries) {
@@ -89,6 +102,18 @@ export async function* scanArchive(
         continue;
       }
       const label = `${archive.label}!${name}`;
+      if (/\.xls$/i.test(name)) {
+        // An Excel 97-2003 workbook inside the archive.
+        if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {
+          unreadable++;
+          continue;
+        }
+        const book = xlsFromBytes(await readAll(await archive.open(entry), MAX_NESTED_BYTES, label), label);
+        if (book === undefined) continue;
+        const result = yield* scanOfficeParts(book, options, path, `${prefix}${name}!`);
+        unreadable += result.unreadable;
+        continue;
+      }
       if (ZIP_NAME.test(name)) {
         if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {
           unreadable++;

@@ -5,11 +5,13 @@
  *
  * @module
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { isCfbHead } from './io/cfb.ts';
 import { ScanIoError, toScanIoError } from './io/errors.ts';
 import { openUtf8 } from './io/open.ts';
-import { openZipFile, type ZipArchive } from './io/zip.ts';
-import { type ArchiveResult, scanArchive } from './scan-archive.ts';
+import { openXls } from './io/xls.ts';
+import { isZipHead, openZipFile } from './io/zip.ts';
+import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
 import { scanStream } from './stream.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
@@ -52,9 +54,16 @@ export async function* scanFileEvents(
   const opened = await openUtf8(path);
   if (opened.kind === 'binary') {
     opened.close();
-    // Zips (Office files among them) are binary to the sniffer: what they hold is read entry by entry.
-    const archive = await inside(path, () => openZipFile(path));
-    if (archive !== undefined) return yield* scanZip(path, archive, options);
+    // Zips (Office files among them) and Excel 97-2003 workbooks are binary to the sniffer: what
+    // they hold is read part by part.
+    const head = await inside(path, () => readHead(path, 8));
+    if (isZipHead(head)) {
+      const archive = await inside(path, () => openZipFile(path));
+      if (archive !== undefined) return yield* scanContainer(path, scanArchive(archive, options, path));
+    } else if (isCfbHead(head)) {
+      const book = await inside(path, () => openXls(path));
+      if (book !== undefined) return yield* scanContainer(path, scanOfficeParts(book, options, path));
+    }
     return { path, skipped: 'binary', bytes: opened.bytesRead, findings: 0 };
   }
   let batch: Finding[] = [];
@@ -99,13 +108,23 @@ async function inside<T>(path: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** An archive or Office file through the engine (see scan-archive.ts), in batches. */
-async function* scanZip(
+/** The first `n` bytes of the file. */
+async function readHead(path: string, n: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(n);
+    const { bytesRead } = await handle.read(head, 0, n, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The findings of an archive or Office file (see scan-archive.ts), in batches. */
+async function* scanContainer(
   path: string,
-  archive: ZipArchive,
-  options: ScanOptions,
+  findings: AsyncGenerator<Finding, ArchiveResult>,
 ): AsyncGenerator<FileEvent, FileSummary> {
-  const findings = scanArchive(archive, options, path);
   let batch: Finding[] = [];
   let count = 0;
   let result: ArchiveResult;

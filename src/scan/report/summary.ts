@@ -72,7 +72,7 @@ export function summaryReporter(out: Output, options: SummaryOptions): Reporter 
           ` in ${t.files} file${t.files === 1 ? '' : 's'} (${fmtBytes(t.bytes)}, ${t.seconds.toFixed(2)} s, ${mbs.toFixed(1)} MiB/s)` +
           (binary > 0 ? `; ${binary} binary skipped` : '') +
           (unreadable > 0
-            ? `; ${c.yellow(`${unreadable} archive entr${unreadable === 1 ? 'y' : 'ies'} not readable (encrypted?)`)}`
+            ? `; ${c.yellow(`${unreadable} part${unreadable === 1 ? '' : 's'} of archives or workbooks not readable (encrypted?)`)}`
             : '') +
           (problems.length > 0
             ? `; ${c.yellow(`${problems.length} problem${problems.length === 1 ? '' : 's'}`)}`
