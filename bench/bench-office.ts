@@ -1,8 +1,8 @@
 /**
  * `npm run bench:office`: what reading a workbook costs. Writes one HR roster (`--rows`, default
  * 100,000; nine columns: name, resident ID, mobile stored as a number, birth date stored as a date
- * serial, address, department, hire date, note) twice, as `.xlsx` and as the CSV Excel would save
- * for it, scans each with `shiming scan --jobs 1 --format jsonl`, and reports rows/s, findings,
+ * serial, address, department, hire date, note) three times, as `.xlsx`, as `.xls` (on two sheets:
+ * an Excel 97-2003 sheet holds 65,536 rows) and as the CSV Excel would save for it, scans each with `shiming scan --jobs 1 --format jsonl`, and reports rows/s, findings,
  * wall time and peak RSS side by side. The same values must be found in both.
  *
  * Flags: `--rows`, `--repeats` (best of, default 2), `--keep`.
@@ -16,6 +16,7 @@ import { residentId } from '../test/synth/ids.ts';
 import { address, name } from '../test/synth/names.ts';
 import { type XlsxCell, xlsx } from '../test/synth/office.ts';
 import { mulberry32 } from '../test/synth/rng.ts';
+import { type XlsCell, xls } from '../test/synth/xls.ts';
 import { checkFlags, fmt, machine, mb, mdTable, num, OUT_DIR, parseFlags } from './lib/cli.ts';
 import { run } from './lib/proc.ts';
 import { resolveScanner } from './lib/scanner.ts';
@@ -32,7 +33,7 @@ function isoDate(serial: number): string {
   return new Date(Date.UTC(1899, 11, 30) + serial * 86_400_000).toISOString().slice(0, 10);
 }
 
-function roster(): { book: Uint8Array; csv: string } {
+function roster(): { book: Uint8Array; legacy: Uint8Array; csv: string } {
   const rng = mulberry32(2026);
   const rows: XlsxCell[][] = [HEADER];
   const lines = [HEADER.join(',')];
@@ -68,20 +69,30 @@ function roster(): { book: Uint8Array; csv: string } {
       ),
     );
   }
-  return { book: xlsx([{ name: '花名册', rows }]), csv: `${lines.join('\r\n')}\r\n` };
+  // An .xls sheet holds 65,536 rows: the legacy workbook continues on further sheets, each with the header.
+  const sheets = [];
+  for (let at = 1; at < rows.length; at += 65_000) {
+    sheets.push({
+      name: `花名册${sheets.length + 1}`,
+      rows: [HEADER, ...(rows.slice(at, at + 65_000) as XlsCell[][])],
+    });
+  }
+  return { book: xlsx([{ name: '花名册', rows }]), legacy: xls(sheets), csv: `${lines.join('\r\n')}\r\n` };
 }
 
 const scanner = resolveScanner();
 const dir = join(OUT_DIR, 'office');
 mkdirSync(dir, { recursive: true });
 process.stderr.write(`writing a ${ROWS}-row roster as xlsx and csv… `);
-const { book, csv } = roster();
+const { book, legacy, csv } = roster();
 const files = [
   ['xlsx', join(dir, 'roster.xlsx')],
+  ['xls', join(dir, 'roster.xls')],
   ['csv', join(dir, 'roster.csv')],
 ] as const;
 writeFileSync(files[0][1], book);
-writeFileSync(files[1][1], csv);
+writeFileSync(files[1][1], legacy);
+writeFileSync(files[2][1], csv);
 process.stderr.write('done\n');
 
 const table: string[][] = [];
@@ -122,8 +133,10 @@ for (const [label, file] of files) {
   ]);
   results.push({ label, bytes, seconds: best!.secs, findings: best!.findings, peakRssKB: best!.rss });
 }
-const types = [...new Set([...found.xlsx!.keys(), ...found.csv!.keys()])].sort();
-const same = types.every((t) => found.xlsx!.get(t) === found.csv!.get(t));
+const types = [...new Set([...found.xlsx!.keys(), ...found.xls!.keys(), ...found.csv!.keys()])].sort();
+const same = types.every(
+  (t) => found.xlsx!.get(t) === found.csv!.get(t) && found.xls!.get(t) === found.csv!.get(t),
+);
 
 const m = machine();
 console.log(
@@ -131,7 +144,7 @@ console.log(
 );
 console.log(mdTable(['file', 'MB on disk', 's', 'rows/s', 'MB/s', 'findings', 'peak RSS MB'], table));
 console.log(
-  `\nFindings by type (xlsx / csv): ${types.map((t) => `${t} ${found.xlsx!.get(t) ?? 0}/${found.csv!.get(t) ?? 0}`).join(', ')}${same ? ' — identical' : ' — DIFFERENT'}`,
+  `\nFindings by type (xlsx / xls / csv): ${types.map((t) => `${t} ${found.xlsx!.get(t) ?? 0}/${found.xls!.get(t) ?? 0}/${found.csv!.get(t) ?? 0}`).join(', ')}${same ? ' — identical' : ' — DIFFERENT'}`,
 );
 writeFileSync(
   join(OUT_DIR, 'bench-office.json'),

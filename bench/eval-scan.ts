@@ -57,7 +57,7 @@ export function fileGroups(manifest: Manifest): (path: string) => readonly strin
     if (f.gzip) g.push('gzip');
     if (f.eol === 'crlf') g.push('crlf');
     if (f.bom) g.push('bom');
-    if (f.xlsx) g.push('xlsx');
+    if (f.xlsx) g.push(f.legacy ? 'xls' : 'xlsx');
     groups.set(f.path, g);
   }
   return (p) => groups.get(p) ?? [];

@@ -85,6 +85,7 @@ export interface FileEntry {
   readonly gzip: boolean;
   readonly bom: boolean;
   readonly xlsx?: boolean;
+  readonly legacy?: boolean;
   /** Bytes of content (after gunzip, in the file's own encoding). */
   readonly bytes: number;
   /** Bytes on disk. */
@@ -192,7 +193,7 @@ export function generateCorpus(opts: GenerateOptions): Manifest {
     counters[kindId] = index;
     const format = chooseFormat(rng, spec.variants, mix, tally);
     let path = spec.fileName(rng, index);
-    if (format.xlsx) path = path.replace(/\.[a-z]+$/, '.xlsx');
+    if (format.xlsx) path = path.replace(/\.[a-z]+$/, format.legacy ? '.xls' : '.xlsx');
     if (format.gzip) path += '.gz';
     const size = Math.min(
       int(rng, mix.fileBytes[0], mix.fileBytes[1]),
@@ -215,7 +216,11 @@ export function generateCorpus(opts: GenerateOptions): Manifest {
     }
     for (const l of doc.labels) labelsByType[l.type] = (labelsByType[l.type] ?? 0) + 1;
     for (const n of doc.negatives) negativesByKind[n.kind] = (negativesByKind[n.kind] ?? 0) + 1;
-    const variant = format.xlsx ? 'xlsx' : `${format.encoding}${format.gzip ? '+gzip' : ''}`;
+    const variant = format.xlsx
+      ? format.legacy
+        ? 'xls'
+        : 'xlsx'
+      : `${format.encoding}${format.gzip ? '+gzip' : ''}`;
     bytesByVariant[variant] = (bytesByVariant[variant] ?? 0) + rawBytes;
     bytesByKind[kindId] = (bytesByKind[kindId] ?? 0) + rawBytes;
     files.push({
@@ -225,7 +230,7 @@ export function generateCorpus(opts: GenerateOptions): Manifest {
       eol: format.eol === '\r\n' ? 'crlf' : 'lf',
       gzip: format.gzip,
       bom: format.bom,
-      ...(format.xlsx ? { xlsx: true } : {}),
+      ...(format.xlsx ? { xlsx: true, ...(format.legacy ? { legacy: true } : {}) } : {}),
       bytes: rawBytes,
       diskBytes: data.length,
       lines: doc.lines.length,

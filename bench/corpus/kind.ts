@@ -117,10 +117,12 @@ export interface VariantTally {
  */
 export function chooseFormat(rng: Rng, v: KindVariants, mix: CorpusMix, tally: VariantTally): FileFormat {
   const xlsx = v.xlsx === true && mix.xlsx > 0 && rng() < mix.xlsx;
+  // Two workbooks in five in the Excel 97-2003 format, which many systems still export.
+  const legacy = xlsx && rng() < 0.4;
   const gbk = !xlsx && v.gbk && tally.gbk < mix.gbk * (tally.gbkEligible + 1);
   const gzip = !xlsx && v.gzip && tally.gzip < mix.gzip * (tally.gzipEligible + 1);
   return {
-    ...(xlsx ? { xlsx } : {}),
+    ...(xlsx ? { xlsx, ...(legacy ? { legacy } : {}) } : {}),
     encoding: gbk ? 'gbk' : 'utf8',
     // Windows exports (GBK) nearly always end lines with CRLF.
     eol: v.crlf && (gbk || rng() < mix.crlf) ? '\r\n' : '\n',

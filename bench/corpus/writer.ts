@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import type { PiTypeId } from '../../src/pi/types.ts';
 import { encodeGbk, gbkEncodable, gbkSafe } from '../../test/synth/gbk.ts';
 import { type XlsxCell, xlsx } from '../../test/synth/office.ts';
+import { type XlsCell, xls } from '../../test/synth/xls.ts';
 
 /** A labelled PI value: `v` is exactly the text written. */
 export interface PiSeg {
@@ -53,6 +54,8 @@ export interface FileFormat {
   readonly bom: boolean;
   /** Saved as an Excel workbook: the lines become rows (cells split at `Doc.cellSep`). */
   readonly xlsx?: boolean;
+  /** …in the Excel 97-2003 format (`.xls`) rather than `.xlsx`. */
+  readonly legacy?: boolean;
 }
 
 export const PLAIN: FileFormat = { encoding: 'utf8', eol: '\n', gzip: false, bom: false };
@@ -162,7 +165,9 @@ export class Doc {
     for (const [i, n] of this.negatives.entries())
       this.negatives[i] = { ...n, column: cellOf(n.line, n.column) };
     const name = /花名册|员工/.test(this.path) ? '花名册' : /订单|order/i.test(this.path) ? '订单' : 'Sheet1';
-    const data = Buffer.from(xlsx([{ name, rows }]));
+    const data = Buffer.from(
+      this.format.legacy ? xls([{ name, rows: rows as XlsCell[][] }]) : xlsx([{ name, rows }]),
+    );
     return { data, rawBytes: Buffer.byteLength(this.lines.join('\n')) + 1 };
   }
 }

@@ -217,6 +217,7 @@ const SECTOR = 512;
 const END = 0xfffffffe;
 const FREE = 0xffffffff;
 const FATSECT = 0xfffffffd;
+const DIFSECT = 0xfffffffc;
 const NOSTREAM = 0xffffffff;
 
 function dirEntry(name: string, type: number, child: number, start: number, size: number): Buffer {
@@ -248,12 +249,28 @@ export function xls(sheets: readonly XlsSheet[], options: XlsOptions = {}): Uint
   const dataSectors = container.length / SECTOR;
   const miniFatSectors = mini ? 1 : 0;
   const dirSectors = 1;
+  // FAT sectors past the header's 109 are listed in DIFAT sectors (127 each, plus a next pointer).
+  const perDifat = SECTOR / 4 - 1;
   let fatSectors = 1;
-  while (fatSectors * (SECTOR / 4) < fatSectors + dirSectors + miniFatSectors + dataSectors) fatSectors++;
-  const total = fatSectors + dirSectors + miniFatSectors + dataSectors;
+  let difatSectors = 0;
+  for (;;) {
+    difatSectors = Math.max(0, Math.ceil((fatSectors - 109) / perDifat));
+    if (fatSectors * (SECTOR / 4) >= fatSectors + difatSectors + dirSectors + miniFatSectors + dataSectors) break;
+    fatSectors++;
+  }
+  const total = fatSectors + difatSectors + dirSectors + miniFatSectors + dataSectors;
   const fat = new Uint32Array(fatSectors * (SECTOR / 4)).fill(FREE);
   for (let i = 0; i < fatSectors; i++) fat[i] = FATSECT;
-  const dirStart = fatSectors;
+  for (let i = 0; i < difatSectors; i++) fat[fatSectors + i] = DIFSECT;
+  const difat = Buffer.alloc(difatSectors * SECTOR, 0xff);
+  for (let k = 0; k < difatSectors; k++) {
+    for (let i = 0; i < perDifat; i++) {
+      const fatNo = 109 + k * perDifat + i;
+      if (fatNo < fatSectors) difat.writeUInt32LE(fatNo, k * SECTOR + 4 * i);
+    }
+    difat.writeUInt32LE(k + 1 < difatSectors ? fatSectors + k + 1 : END, k * SECTOR + SECTOR - 4);
+  }
+  const dirStart = fatSectors + difatSectors;
   fat[dirStart] = END;
   const miniFatStart = dirStart + dirSectors;
   if (mini) fat[miniFatStart] = END;
@@ -272,8 +289,8 @@ export function xls(sheets: readonly XlsSheet[], options: XlsOptions = {}): Uint
   header.writeUInt32LE(4096, 0x38);
   header.writeUInt32LE(mini ? miniFatStart : END, 0x3c);
   header.writeUInt32LE(miniFatSectors, 0x40);
-  header.writeUInt32LE(END, 0x44);
-  header.writeUInt32LE(0, 0x48);
+  header.writeUInt32LE(difatSectors > 0 ? fatSectors : END, 0x44);
+  header.writeUInt32LE(difatSectors, 0x48);
   for (let i = 0; i < 109; i++) header.writeUInt32LE(i < fatSectors ? i : FREE, 0x4c + 4 * i);
 
   const fatBytes = Buffer.from(fat.buffer);
@@ -288,7 +305,7 @@ export function xls(sheets: readonly XlsSheet[], options: XlsOptions = {}): Uint
     const n = data.length / 64;
     for (let i = 0; i < n; i++) miniFat.writeUInt32LE(i + 1 < n ? i + 1 : END, 4 * i);
   }
-  const out = Buffer.concat([header, fatBytes, dir, miniFat, container]);
+  const out = Buffer.concat([header, fatBytes, difat, dir, miniFat, container]);
   if (out.length !== (total + 1) * SECTOR) throw new Error('layout mismatch');
   return out;
 }

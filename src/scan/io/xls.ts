@@ -204,10 +204,14 @@ function readGlobals(stream: Buffer): Globals {
   const xfFormats: number[] = [];
   let date1904 = false;
   let encrypted = false;
-  const all = [...records(stream, 0)];
+  // Records one at a time (a workbook's stream holds millions), with one of look-ahead for the
+  // CONTINUE records of the SST.
+  const it = records(stream, 0);
+  let next = it.next();
   let depth = 0;
-  for (let i = 0; i < all.length; i++) {
-    const { type, data } = all[i]!;
+  while (!next.done) {
+    const { type, data } = next.value;
+    next = it.next();
     if (type === BOF) depth++;
     else if (type === EOF) {
       if (--depth <= 0) break;
@@ -219,7 +223,10 @@ function readGlobals(stream: Buffer): Globals {
       sheets.push({ offset: data.readUInt32LE(0), type: data[5]!, name: shortString(data, 6) });
     } else if (type === SST && data.length >= 8) {
       const parts = [data.subarray(8)];
-      while (all[i + 1]?.type === CONTINUE) parts.push(all[++i]!.data);
+      while (!next.done && next.value.type === CONTINUE) {
+        parts.push(next.value.data);
+        next = it.next();
+      }
       const unique = data.readUInt32LE(4);
       const r = new ContinuedReader(parts);
       try {
@@ -237,23 +244,46 @@ function readGlobals(stream: Buffer): Globals {
   return { sst, sheets, dateXf, date1904, encrypted };
 }
 
-/** One worksheet's rows, from its BOF to the matching EOF. */
-function readSheet(stream: Buffer, offset: number, g: Globals): Map<number, Map<number, string>> {
-  const rows = new Map<number, Map<number, string>>();
-  const put = (row: number, col: number, text: string) => {
-    if (text === '') return;
-    let r = rows.get(row);
-    if (r === undefined) {
-      r = new Map();
-      rows.set(row, r);
+/**
+ * One worksheet as TSV text, from its BOF to the matching EOF, handed out every couple of thousand
+ * rows. BIFF8 writes a sheet's cells row by row (columns in order within a row), so a row is done
+ * when the next cell is on another row; cells are still sorted in case a writer did not.
+ */
+async function* sheetText(
+  stream: Buffer,
+  offset: number,
+  g: Globals,
+  text: SheetText,
+): AsyncGenerator<Uint8Array> {
+  let row = -1;
+  let cells: SheetCell[] = [];
+  let rows = 0;
+  const put = (r: number, col: number, value: string) => {
+    if (value === '') return;
+    if (r !== row) {
+      endRow();
+      row = r;
     }
-    r.set(col, text);
+    cells.push({ col: col + 1, text: value });
+  };
+  const endRow = () => {
+    if (cells.length > 0) {
+      cells.sort((a, b) => a.col - b.col);
+      text.addRow(row + 1, cells);
+      cells = [];
+      rows++;
+    }
   };
   const number = (xf: number, n: number): string =>
     (g.dateXf.has(xf) ? serialToDate(n, g.date1904) : undefined) ?? doubleText(n);
   let depth = 0;
   let pendingFormula: [number, number] | undefined;
   for (const { type, data } of records(stream, offset)) {
+    if (rows >= 2048) {
+      rows = 0;
+      const out = text.take();
+      if (out) yield out;
+    }
     if (type === BOF) {
       depth++;
       continue;
@@ -262,81 +292,63 @@ function readSheet(stream: Buffer, offset: number, g: Globals): Map<number, Map<
       if (--depth <= 0) break;
       continue;
     }
-    if (depth !== 1 || data.length < 6) {
-      if (type === STRING && pendingFormula) {
-        put(pendingFormula[0], pendingFormula[1], unicodeString(data, 0));
-        pendingFormula = undefined;
-      }
+    if (type === STRING) {
+      if (pendingFormula && depth === 1) put(pendingFormula[0], pendingFormula[1], unicodeString(data, 0));
+      pendingFormula = undefined;
       continue;
     }
-    const row = data.readUInt16LE(0);
+    if (depth !== 1 || data.length < 6) continue;
+    const r = data.readUInt16LE(0);
     const col = data.readUInt16LE(2);
     const xf = data.readUInt16LE(4);
     switch (type) {
       case LABELSST:
-        if (data.length >= 10) put(row, col, g.sst[data.readUInt32LE(6)] ?? '');
+        if (data.length >= 10) put(r, col, g.sst[data.readUInt32LE(6)] ?? '');
         break;
       case LABEL:
       case RSTRING:
-        put(row, col, unicodeString(data, 6));
+        put(r, col, unicodeString(data, 6));
         break;
       case NUMBER:
-        if (data.length >= 14) put(row, col, number(xf, data.readDoubleLE(6)));
+        if (data.length >= 14) put(r, col, number(xf, data.readDoubleLE(6)));
         break;
       case RK:
-        if (data.length >= 10) put(row, col, number(xf, rkValue(data.readUInt32LE(6))));
+        if (data.length >= 10) put(r, col, number(xf, rkValue(data.readUInt32LE(6))));
         break;
-      case MULRK: {
+      case MULRK:
         // row, first column, then (xf, rk) pairs, then the last column.
         for (let at = 4, c = col; at + 6 <= data.length - 2; at += 6, c++) {
-          put(row, c, number(data.readUInt16LE(at), rkValue(data.readUInt32LE(at + 2))));
+          put(r, c, number(data.readUInt16LE(at), rkValue(data.readUInt32LE(at + 2))));
         }
         break;
-      }
-      case FORMULA: {
+      case FORMULA:
         if (data.length < 14) break;
         if (data.readUInt16LE(12) === 0xffff) {
           // Not a number: 0 = a string, in the STRING record that follows; 1 = a boolean.
           const kind = data[6];
-          if (kind === 0) pendingFormula = [row, col];
-          else if (kind === 1) put(row, col, data[8] ? 'TRUE' : 'FALSE');
-        } else put(row, col, number(xf, data.readDoubleLE(6)));
-        break;
-      }
-      case STRING:
-        if (pendingFormula) {
-          put(pendingFormula[0], pendingFormula[1], unicodeString(data, 0));
-          pendingFormula = undefined;
-        }
+          if (kind === 0) pendingFormula = [r, col];
+          else if (kind === 1) put(r, col, data[8] ? 'TRUE' : 'FALSE');
+        } else put(r, col, number(xf, data.readDoubleLE(6)));
         break;
       case BOOLERR:
-        if (data.length >= 8 && data[7] === 0) put(row, col, data[6] ? 'TRUE' : 'FALSE');
+        if (data.length >= 8 && data[7] === 0) put(r, col, data[6] ? 'TRUE' : 'FALSE');
         break;
     }
   }
-  return rows;
+  endRow();
+  const out = text.take();
+  if (out) yield out;
 }
 
-/** A worksheet as an OfficePart (rows in order, 1-based row and column numbers). */
-function sheetPart(name: string, rows: Map<number, Map<number, string>>): OfficePart {
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    let n = 0;
-    for (const row of [...rows.keys()].sort((a, b) => a - b)) {
-      const cells: SheetCell[] = [...rows.get(row)!.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([c, text]) => ({ col: c + 1, text }));
-      text.addRow(row + 1, cells);
-      // Hand the engine a chunk every few thousand rows.
-      if (++n % 2048 === 0) {
-        const out = text.take();
-        if (out) yield out;
-      }
-    }
-    const out = text.take();
-    if (out) yield out;
-  }
+/** A worksheet as an OfficePart (1-based row and column numbers). */
+function sheetPart(name: string, stream: Buffer, offset: number, g: Globals): OfficePart {
   const text = new SheetText();
-  return { name, format: 'tsv', chunks: chunks(), locate: (offset) => text.locate(offset) };
+  return {
+    name,
+    format: 'tsv',
+    chunks: sheetText(stream, offset, g, text),
+    locate: (at) => text.locate(at),
+  };
 }
 
 function damaged(path: string, what: string, cause?: unknown): ScanIoError {
@@ -363,7 +375,7 @@ export function xlsFromBytes(bytes: Buffer, label: string): XlsDocument | undefi
     kind: 'xls',
     encrypted: g.encrypted,
     async *parts() {
-      for (const s of worksheets) yield sheetPart(s.name, readSheet(stream, s.offset, g));
+      for (const s of worksheets) yield sheetPart(s.name, stream, s.offset, g);
     },
     close() {},
   };
