@@ -255,7 +255,8 @@ export function xls(sheets: readonly XlsSheet[], options: XlsOptions = {}): Uint
   let difatSectors = 0;
   for (;;) {
     difatSectors = Math.max(0, Math.ceil((fatSectors - 109) / perDifat));
-    if (fatSectors * (SECTOR / 4) >= fatSectors + difatSectors + dirSectors + miniFatSectors + dataSectors) break;
+    if (fatSectors * (SECTOR / 4) >= fatSectors + difatSectors + dirSectors + miniFatSectors + dataSectors)
+      break;
     fatSectors++;
   }
   const total = fatSectors + difatSectors + dirSectors + miniFatSectors + dataSectors;
