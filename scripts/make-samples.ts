@@ -21,6 +21,7 @@ import {
   mobile,
   plate,
 } from '../test/synth/contacts.ts';
+import { doc } from '../test/synth/doc.ts';
 import { encodeGbk } from '../test/synth/gbk.ts';
 import { hkId, hmtPermit, passport, residentId, twId, uscc } from '../test/synth/ids.ts';
 import { address, name } from '../test/synth/names.ts';
@@ -199,6 +200,27 @@ const fullWidth = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(
   writeFileSync(join(out, '客户资料.xls'), xls([{ name: 'Sheet1', rows }]));
 }
 
+// 10. A résumé saved by Word 97-2003.
+{
+  const who = name(rng);
+  writeFileSync(
+    join(out, '个人简历.doc'),
+    doc([
+      '个人简历',
+      `姓名：${who}    性别：男`,
+      `身份证号：${residentId(rng)}`,
+      `联系电话：${mobile(rng)}    邮箱：${email(rng)}`,
+      `现住址：${address(rng)}`,
+      {
+        table: [
+          ['紧急联系人', '关系', '电话'],
+          [name(rng), '父亲', mobile(rng, { format: 'plain' })],
+        ],
+      },
+    ]),
+  );
+}
+
 writeFileSync(
   join(out, 'README.md'),
   [
@@ -217,6 +239,7 @@ writeFileSync(
     '- `companies.csv`: unified social credit codes.',
     '- `员工花名册.xlsx`: an Excel roster with a hidden sheet and dates stored as serial numbers.',
     '- `客户资料.xls`: an Excel 97-2003 workbook with a title row above its header.',
+    '- `个人简历.doc`: a résumé in the Word 97-2003 format.',
     '',
   ].join('\n'),
 );

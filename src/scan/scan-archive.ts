@@ -15,9 +15,9 @@
 import type { Readable } from 'node:stream';
 import type { Entry } from 'yauzl';
 import { ScanIoError } from './io/errors.ts';
+import { COMPOUND_NAME, officeFromCompound } from './io/ole.ts';
 import { type OfficeDocument, type OfficeKind, officeFromArchive } from './io/ooxml.ts';
 import { openUtf8FromStream } from './io/open.ts';
-import { xlsFromBytes } from './io/xls.ts';
 import { openZipBuffer, ZIP_NAME, type ZipArchive } from './io/zip.ts';
 import { scanStream } from './stream.ts';
 import type { Finding, ScanOptions } from './types.ts';
@@ -74,8 +74,7 @@ export async function* scanOfficeParts(
   } finally {
     office.close();
   }
-  const encrypted = 'encrypted' in office && office.encrypted === true;
-  return { kind: office.kind, unreadable: encrypted ? 1 : 0 };
+  return { kind: office.kind, unreadable: office.encrypted === true ? 1 : 0 };
 }
 
 /**
@@ -102,13 +101,16 @@ export async function* scanArchive(
         continue;
       }
       const label = `${archive.label}!${name}`;
-      if (/\.xls$/i.test(name)) {
-        // An Excel 97-2003 workbook inside the archive.
+      if (COMPOUND_NAME.test(name)) {
+        // An Excel or Word 97-2003 file inside the archive.
         if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {
           unreadable++;
           continue;
         }
-        const book = xlsFromBytes(await readAll(await archive.open(entry), MAX_NESTED_BYTES, label), label);
+        const book = officeFromCompound(
+          await readAll(await archive.open(entry), MAX_NESTED_BYTES, label),
+          label,
+        );
         if (book === undefined) continue;
         const result = yield* scanOfficeParts(book, options, path, `${prefix}${name}!`);
         unreadable += result.unreadable;

@@ -8,8 +8,8 @@
 import { open, stat } from 'node:fs/promises';
 import { isCfbHead } from './io/cfb.ts';
 import { ScanIoError, toScanIoError } from './io/errors.ts';
+import { openCompound } from './io/ole.ts';
 import { openUtf8 } from './io/open.ts';
-import { openXls } from './io/xls.ts';
 import { isZipHead, openZipFile } from './io/zip.ts';
 import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
 import { scanStream } from './stream.ts';
@@ -54,14 +54,14 @@ export async function* scanFileEvents(
   const opened = await openUtf8(path);
   if (opened.kind === 'binary') {
     opened.close();
-    // Zips (Office files among them) and Excel 97-2003 workbooks are binary to the sniffer: what
+    // Zips (Office files among them) and Office 97-2003 files are binary to the sniffer: what
     // they hold is read part by part.
     const head = await inside(path, () => readHead(path, 8));
     if (isZipHead(head)) {
       const archive = await inside(path, () => openZipFile(path));
       if (archive !== undefined) return yield* scanContainer(path, scanArchive(archive, options, path));
     } else if (isCfbHead(head)) {
-      const book = await inside(path, () => openXls(path));
+      const book = await inside(path, () => openCompound(path));
       if (book !== undefined) return yield* scanContainer(path, scanOfficeParts(book, options, path));
     }
     return { path, skipped: 'binary', bytes: opened.bytesRead, findings: 0 };

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { compoundFile } from './cfb.ts';
 
 /** A cell: strings go to the shared strings; integers that fit become RK records. */
 export type XlsCell =
@@ -213,100 +214,7 @@ export function workbookStream(sheets: readonly XlsSheet[], options: XlsOptions 
   return Buffer.concat([head, ...entries, tail, ...bodies]);
 }
 
-const SECTOR = 512;
-const END = 0xfffffffe;
-const FREE = 0xffffffff;
-const FATSECT = 0xfffffffd;
-const DIFSECT = 0xfffffffc;
-const NOSTREAM = 0xffffffff;
-
-function dirEntry(name: string, type: number, child: number, start: number, size: number): Buffer {
-  const e = Buffer.alloc(128);
-  if (name !== '') {
-    e.write(name, 0, 'utf16le');
-    e.writeUInt16LE((name.length + 1) * 2, 0x40);
-  }
-  e[0x42] = type;
-  e[0x43] = 1;
-  e.writeUInt32LE(NOSTREAM, 0x44);
-  e.writeUInt32LE(NOSTREAM, 0x48);
-  e.writeUInt32LE(child, 0x4c);
-  e.writeUInt32LE(start, 0x74);
-  e.writeUInt32LE(size, 0x78);
-  return e;
-}
-
 /** An .xls file's bytes. */
 export function xls(sheets: readonly XlsSheet[], options: XlsOptions = {}): Uint8Array {
-  const book = workbookStream(sheets, options);
-  // Streams under the 4096-byte cutoff live in the mini stream, as the format requires.
-  const mini = book.length < 4096;
-  const pad = (b: Buffer, unit: number) =>
-    Buffer.concat([b, Buffer.alloc((unit - (b.length % unit)) % unit)]);
-  // What goes into regular sectors: the Workbook stream, or the mini stream holding it.
-  const data = pad(book, mini ? 64 : SECTOR);
-  const container = mini ? pad(data, SECTOR) : data;
-  const dataSectors = container.length / SECTOR;
-  const miniFatSectors = mini ? 1 : 0;
-  const dirSectors = 1;
-  // FAT sectors past the header's 109 are listed in DIFAT sectors (127 each, plus a next pointer).
-  const perDifat = SECTOR / 4 - 1;
-  let fatSectors = 1;
-  let difatSectors = 0;
-  for (;;) {
-    difatSectors = Math.max(0, Math.ceil((fatSectors - 109) / perDifat));
-    if (fatSectors * (SECTOR / 4) >= fatSectors + difatSectors + dirSectors + miniFatSectors + dataSectors)
-      break;
-    fatSectors++;
-  }
-  const total = fatSectors + difatSectors + dirSectors + miniFatSectors + dataSectors;
-  const fat = new Uint32Array(fatSectors * (SECTOR / 4)).fill(FREE);
-  for (let i = 0; i < fatSectors; i++) fat[i] = FATSECT;
-  for (let i = 0; i < difatSectors; i++) fat[fatSectors + i] = DIFSECT;
-  const difat = Buffer.alloc(difatSectors * SECTOR, 0xff);
-  for (let k = 0; k < difatSectors; k++) {
-    for (let i = 0; i < perDifat; i++) {
-      const fatNo = 109 + k * perDifat + i;
-      if (fatNo < fatSectors) difat.writeUInt32LE(fatNo, k * SECTOR + 4 * i);
-    }
-    difat.writeUInt32LE(k + 1 < difatSectors ? fatSectors + k + 1 : END, k * SECTOR + SECTOR - 4);
-  }
-  const dirStart = fatSectors + difatSectors;
-  fat[dirStart] = END;
-  const miniFatStart = dirStart + dirSectors;
-  if (mini) fat[miniFatStart] = END;
-  const dataStart = miniFatStart + miniFatSectors;
-  for (let i = 0; i < dataSectors; i++) fat[dataStart + i] = i + 1 < dataSectors ? dataStart + i + 1 : END;
-
-  const header = Buffer.alloc(SECTOR);
-  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(header, 0);
-  header.writeUInt16LE(0x3e, 0x18);
-  header.writeUInt16LE(3, 0x1a);
-  header.writeUInt16LE(0xfffe, 0x1c);
-  header.writeUInt16LE(9, 0x1e);
-  header.writeUInt16LE(6, 0x20);
-  header.writeUInt32LE(fatSectors, 0x2c);
-  header.writeUInt32LE(dirStart, 0x30);
-  header.writeUInt32LE(4096, 0x38);
-  header.writeUInt32LE(mini ? miniFatStart : END, 0x3c);
-  header.writeUInt32LE(miniFatSectors, 0x40);
-  header.writeUInt32LE(difatSectors > 0 ? fatSectors : END, 0x44);
-  header.writeUInt32LE(difatSectors, 0x48);
-  for (let i = 0; i < 109; i++) header.writeUInt32LE(i < fatSectors ? i : FREE, 0x4c + 4 * i);
-
-  const fatBytes = Buffer.from(fat.buffer);
-  const root = mini
-    ? dirEntry('Root Entry', 5, 1, dataStart, data.length)
-    : dirEntry('Root Entry', 5, 1, END, 0);
-  const workbook = dirEntry('Workbook', 2, NOSTREAM, mini ? 0 : dataStart, book.length);
-  const empty = dirEntry('', 0, NOSTREAM, 0, 0);
-  const dir = Buffer.concat([root, workbook, empty, empty]);
-  const miniFat = Buffer.alloc(miniFatSectors * SECTOR, 0xff);
-  if (mini) {
-    const n = data.length / 64;
-    for (let i = 0; i < n; i++) miniFat.writeUInt32LE(i + 1 < n ? i + 1 : END, 4 * i);
-  }
-  const out = Buffer.concat([header, fatBytes, difat, dir, miniFat, container]);
-  if (out.length !== (total + 1) * SECTOR) throw new Error('layout mismatch');
-  return out;
+  return compoundFile([{ name: 'Workbook', data: workbookStream(sheets, options) }]);
 }

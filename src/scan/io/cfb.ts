@@ -63,13 +63,19 @@ export function readCompoundFile(buf: Buffer): CompoundFile {
   };
 
   // DIFAT: the first 109 FAT sector numbers in the header, the rest in a chain of DIFAT sectors.
+  // A FAT needs one entry per sector of the file, no more: header counts beyond that are lies.
+  const fatCount = Math.min(fatSectors, Math.ceil(sectorCount / (sectorSize / 4)) + 1);
   const fatList: number[] = [];
-  for (let i = 0; i < 109 && fatList.length < fatSectors; i++) fatList.push(buf.readUInt32LE(0x4c + 4 * i));
+  for (let i = 0; i < 109 && fatList.length < fatCount; i++) fatList.push(buf.readUInt32LE(0x4c + 4 * i));
   let difat = firstDifat;
-  for (let k = 0; k < difatSectors && difat < END_OF_CHAIN && fatList.length < fatSectors; k++) {
+  for (
+    let k = 0;
+    k < Math.min(difatSectors, sectorCount) && difat < END_OF_CHAIN && fatList.length < fatCount;
+    k++
+  ) {
     const s = sector(difat);
     const per = sectorSize / 4 - 1;
-    for (let i = 0; i < per && fatList.length < fatSectors; i++) fatList.push(s.readUInt32LE(4 * i));
+    for (let i = 0; i < per && fatList.length < fatCount; i++) fatList.push(s.readUInt32LE(4 * i));
     difat = s.readUInt32LE(sectorSize - 4);
   }
   const fat = new Uint32Array(fatList.length * (sectorSize / 4));

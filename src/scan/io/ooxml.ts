@@ -16,7 +16,7 @@
  *   the sheet's row and column numbers.
  * - docx: the body, headers, footers, footnotes, endnotes and comments, one line per paragraph;
  *   a table row is one line with its cells separated by tabs. Deleted text of tracked changes is
- *   kept (it is still in the file); field codes are not.
+ *   kept (it is still in the file), and so are field instructions (a HYPERLINK's `mailto:`).
  * - pptx: each slide and its notes, one line per paragraph.
  *
  * @module
@@ -35,7 +35,7 @@ import {
 } from './sheet-text.ts';
 import { openZipFile, type ZipArchive } from './zip.ts';
 
-export type OfficeKind = 'xlsx' | 'docx' | 'pptx' | 'xls';
+export type OfficeKind = 'xlsx' | 'docx' | 'pptx' | 'xls' | 'doc';
 export type { CellPlace } from './sheet-text.ts';
 
 /** One part of the document, as text. */
@@ -56,6 +56,8 @@ export interface OfficePart {
 /** An opened Office file. */
 export interface OfficeDocument {
   readonly kind: OfficeKind;
+  /** Password-protected: nothing could be read (only binary formats can tell). */
+  readonly encrypted?: boolean;
   /** The parts worth scanning, in reading order. */
   parts(): AsyncIterable<OfficePart>;
   close(): void;
@@ -515,6 +517,7 @@ function textPart(reader: PartReader, part: string, name: string): OfficePart {
     switch (el) {
       case 't':
       case 'delText':
+      case 'instrText':
         inText = true;
         break;
       case 'tabs':
@@ -542,6 +545,7 @@ function textPart(reader: PartReader, part: string, name: string): OfficePart {
     switch (el) {
       case 't':
       case 'delText':
+      case 'instrText':
         inText = false;
         break;
       case 'tabs':

@@ -10,18 +10,14 @@
  * XF / FORMAT / DATEMODE for date-formatted numbers. A FILEPASS record means the workbook is
  * encrypted: it has no readable sheets. BIFF5 (`Book` stream, Excel 95) is not read.
  *
- * The file is read into memory (an `.xls` holds at most 65,536 rows by 256 columns).
+ * The stream is read from memory (ole.ts reads the file; an `.xls` holds at most 65,536 rows by
+ * 256 columns per sheet).
  *
  * @module
  */
-import { readFile } from 'node:fs/promises';
-import { CfbError, readCompoundFile } from './cfb.ts';
-import { ScanIoError } from './errors.ts';
+import type { CompoundFile } from './cfb.ts';
 import type { OfficeDocument, OfficePart } from './ooxml.ts';
 import { BUILTIN_DATE_FORMATS, isDateFormat, type SheetCell, SheetText, serialToDate } from './sheet-text.ts';
-
-/** Largest `.xls` read into memory. */
-const MAX_XLS_BYTES = 512 * 1024 * 1024;
 
 const BOF = 0x0809;
 const EOF = 0x000a;
@@ -41,12 +37,6 @@ const MULRK = 0x00bd;
 const FORMULA = 0x0006;
 const STRING = 0x0207;
 const BOOLERR = 0x0205;
-
-/** An opened `.xls` workbook. */
-export interface XlsDocument extends OfficeDocument {
-  /** True when the workbook is password-protected (encrypted): nothing could be read. */
-  readonly encrypted: boolean;
-}
 
 interface Record_ {
   readonly type: number;
@@ -351,23 +341,9 @@ function sheetPart(name: string, stream: Buffer, offset: number, g: Globals): Of
   };
 }
 
-function damaged(path: string, what: string, cause?: unknown): ScanIoError {
-  return new ScanIoError('DECOMPRESS_ERROR', path, `${path}: cannot read the workbook (${what})`, { cause });
-}
-
-/**
- * Opens `bytes` (a compound file) as an Excel 97–2003 workbook; `undefined` if it holds no
- * `Workbook` stream (a Word `.doc`, an Excel 95 file…).
- * @throws ScanIoError `DECOMPRESS_ERROR` when the container is damaged
- */
-export function xlsFromBytes(bytes: Buffer, label: string): XlsDocument | undefined {
-  let stream: Buffer | undefined;
-  try {
-    stream = readCompoundFile(bytes).stream('Workbook');
-  } catch (error) {
-    if (error instanceof CfbError) throw damaged(label, error.message, error);
-    throw error;
-  }
+/** Reads `cf` as an Excel 97-2003 workbook; `undefined` if it holds no `Workbook` stream. */
+export function xlsFromCompound(cf: CompoundFile): OfficeDocument | undefined {
+  const stream = cf.stream('Workbook');
   if (stream === undefined) return undefined;
   const g = readGlobals(stream);
   const worksheets = g.encrypted ? [] : g.sheets.filter((s) => s.type === 0);
@@ -379,13 +355,4 @@ export function xlsFromBytes(bytes: Buffer, label: string): XlsDocument | undefi
     },
     close() {},
   };
-}
-
-/** Reads the `.xls` file at `path` (see {@link xlsFromBytes}). */
-export async function openXls(path: string): Promise<XlsDocument | undefined> {
-  const bytes = await readFile(path);
-  if (bytes.length > MAX_XLS_BYTES) {
-    throw new ScanIoError('TOO_LARGE', path, `${path}: larger than ${MAX_XLS_BYTES} bytes`);
-  }
-  return xlsFromBytes(bytes, path);
 }
