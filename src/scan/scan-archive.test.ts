@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanFileFindings } from '../../test/support/scan-file.ts';
 import { mobile } from '../../test/synth/contacts.ts';
 import { encodeGbk } from '../../test/synth/gbk.ts';
 import { residentId } from '../../test/synth/ids.ts';
 import { xlsx } from '../../test/synth/office.ts';
 import { mulberry32 } from '../../test/synth/rng.ts';
 import { entryName } from './io/zip.ts';
-import { type FileSummary, scanFileEvents } from './scan-file.ts';
+import type { FileSummary } from './scan-file.ts';
 import type { Finding } from './types.ts';
 
 let dir: string;
@@ -32,13 +33,7 @@ async function scan(
 ): Promise<{ findings: Finding[]; summary: FileSummary }> {
   const path = join(dir, name);
   await writeFile(path, bytes);
-  const findings: Finding[] = [];
-  const events = scanFileEvents(path, { showValues: true });
-  for (;;) {
-    const r = await events.next();
-    if (r.done) return { findings, summary: r.value };
-    if (r.value.kind === 'findings') findings.push(...r.value.findings);
-  }
+  return scanFileFindings(path, { showValues: true });
 }
 
 /** Rewrites central-directory entries of `zip` named `name`: flags, and optionally the name's bytes. */

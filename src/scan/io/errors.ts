@@ -38,6 +38,17 @@ export class ScanIoError extends Error {
   }
 }
 
+/**
+ * A file whose container cannot be unpacked (a damaged zip, a compound file with a broken sector
+ * chain, malformed XML in a workbook): `DECOMPRESS_ERROR`, naming the file and what failed, never
+ * its content.
+ *
+ * @param what - e.g. `cannot read the archive (damaged directory)`
+ */
+export function damagedFile(path: string, what: string, cause?: unknown): ScanIoError {
+  return new ScanIoError('DECOMPRESS_ERROR', path, `${path}: ${what}`, { cause });
+}
+
 /** What a Node system error looks like, for the fields we read. */
 interface ErrnoLike {
   code?: unknown;

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { CfbError, readCompoundFile } from './cfb.ts';
 import { docFromCompound } from './doc.ts';
-import { ScanIoError } from './errors.ts';
+import { damagedFile, ScanIoError } from './errors.ts';
 import type { OfficeDocument } from './ooxml.ts';
 import { xlsFromCompound } from './xls.ts';
 
@@ -28,16 +28,8 @@ export function officeFromCompound(bytes: Buffer, label: string): OfficeDocument
     const cf = readCompoundFile(bytes);
     return xlsFromCompound(cf) ?? docFromCompound(cf);
   } catch (error) {
-    if (error instanceof CfbError) {
-      throw new ScanIoError(
-        'DECOMPRESS_ERROR',
-        label,
-        `${label}: cannot read the Office file (${error.message})`,
-        {
-          cause: error,
-        },
-      );
-    }
+    if (error instanceof CfbError)
+      throw damagedFile(label, `cannot read the Office file (${error.message})`, error);
     throw error;
   }
 }

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanFileFindings } from '../../../test/support/scan-file.ts';
 import { mobile } from '../../../test/synth/contacts.ts';
 import { residentId } from '../../../test/synth/ids.ts';
 import { address, name } from '../../../test/synth/names.ts';
 import { docx, type XlsxCell, xlsx } from '../../../test/synth/office.ts';
 import { mulberry32 } from '../../../test/synth/rng.ts';
-import { type FileSummary, scanFileEvents } from '../scan-file.ts';
+import type { FileSummary } from '../scan-file.ts';
 import type { Finding, ScanOptions } from '../types.ts';
 import { ScanIoError } from './errors.ts';
 import { columnOf, openOffice } from './ooxml.ts';
@@ -34,13 +35,7 @@ async function scan(
   path: string,
   options: ScanOptions = {},
 ): Promise<{ findings: Finding[]; summary: FileSummary }> {
-  const findings: Finding[] = [];
-  const events = scanFileEvents(path, { showValues: true, ...options });
-  for (;;) {
-    const r = await events.next();
-    if (r.done) return { findings, summary: r.value };
-    if (r.value.kind === 'findings') findings.push(...r.value.findings);
-  }
+  return scanFileFindings(path, { showValues: true, ...options });
 }
 
 describe('cell helpers', () => {

@@ -24,7 +24,7 @@
 import { posix } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { ScanIoError } from './errors.ts';
+import { damagedFile, ScanIoError } from './errors.ts';
 import {
   BUILTIN_DATE_FORMATS,
   type CellPlace,
@@ -75,9 +75,7 @@ const DEFAULT_MAX_DECOMPRESSED = 4 * 1024 ** 3;
 const DEFAULT_MAX_SST_CHARS = 256 * 1024 ** 2;
 
 function corrupt(label: string, what: string, cause?: unknown): ScanIoError {
-  return new ScanIoError('DECOMPRESS_ERROR', label, `${label}: cannot read the Office file (${what})`, {
-    cause,
-  });
+  return damagedFile(label, `cannot read the Office file (${what})`, cause);
 }
 
 /** Which Office file `archive` is, by the part that makes it one; `undefined` for other zips. */

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanFileFindings } from '../../../test/support/scan-file.ts';
 import { mobile } from '../../../test/synth/contacts.ts';
 import { residentId } from '../../../test/synth/ids.ts';
 import { name } from '../../../test/synth/names.ts';
 import { mulberry32 } from '../../../test/synth/rng.ts';
 import { type XlsCell, xls } from '../../../test/synth/xls.ts';
-import { type FileSummary, scanFileEvents } from '../scan-file.ts';
+import type { FileSummary } from '../scan-file.ts';
 import type { Finding } from '../types.ts';
 import { readCompoundFile } from './cfb.ts';
 import { ScanIoError } from './errors.ts';
@@ -27,13 +28,7 @@ let n = 0;
 async function scan(bytes: Uint8Array, ext = 'xls'): Promise<{ findings: Finding[]; summary: FileSummary }> {
   const path = join(dir, `w${n++}.${ext}`);
   await writeFile(path, bytes);
-  const findings: Finding[] = [];
-  const events = scanFileEvents(path, { showValues: true });
-  for (;;) {
-    const r = await events.next();
-    if (r.done) return { findings, summary: r.value };
-    if (r.value.kind === 'findings') findings.push(...r.value.findings);
-  }
+  return scanFileFindings(path, { showValues: true });
 }
 
 const rng = mulberry32(97);

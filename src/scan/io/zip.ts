@@ -9,7 +9,7 @@
 import { open as openFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { ScanIoError } from './errors.ts';
+import { damagedFile, type ScanIoError } from './errors.ts';
 
 /** Most entries read from one archive's directory. */
 const MAX_ENTRIES = 100_000;
@@ -35,8 +35,8 @@ export function isZipHead(head: Uint8Array): boolean {
 /** Names that promise a zip (Office files are zips). */
 export const ZIP_NAME = /\.(zip|xlsx|xlsm|xltx|xltm|docx|docm|dotx|pptx|pptm)$/i;
 
-export function damaged(label: string, what: string, cause?: unknown): ScanIoError {
-  return new ScanIoError('DECOMPRESS_ERROR', label, `${label}: cannot read the archive (${what})`, { cause });
+function damaged(label: string, what: string, cause?: unknown): ScanIoError {
+  return damagedFile(label, `cannot read the archive (${what})`, cause);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
