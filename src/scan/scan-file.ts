@@ -26,7 +26,10 @@ export interface FileSummary {
   /** Bytes read from disk (compressed size for gzip). */
   readonly bytes: number;
   readonly findings: number;
-  /** Archives: entries not scanned (encrypted, an unknown compression method, nested too deep). */
+  /**
+   * Archives and Office files: parts not scanned (an encrypted entry or workbook, an unknown
+   * compression method, an archive nested too deep).
+   */
   readonly unreadableEntries?: number;
 }
 
