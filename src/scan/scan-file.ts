@@ -8,8 +8,9 @@
 import { open, stat } from 'node:fs/promises';
 import { isCfbHead } from './io/cfb.ts';
 import { ScanIoError, toScanIoError } from './io/errors.ts';
+import { htmlToText, looksLikeHtml } from './io/html.ts';
 import { openCompound } from './io/ole.ts';
-import { openUtf8 } from './io/open.ts';
+import { type OpenedFile, openUtf8 } from './io/open.ts';
 import { isZipHead, openZipFile } from './io/zip.ts';
 import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
 import { scanStream } from './stream.ts';
@@ -69,10 +70,35 @@ export async function* scanFileEvents(
     }
     return { path, skipped: 'binary', bytes: opened.bytesRead, findings: 0 };
   }
+  // HTML (web pages, and web "Excel exports" saved as .xls) is read through its markup.
+  const chunks = opened.chunks[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  const head = first.done ? new Uint8Array(0) : first.value;
+  const rest = replayChunks(head, chunks);
+  if (opened.format === 'text' && looksLikeHtml(decodeHead(head), path)) {
+    const html = await readText(rest, MAX_HTML_BYTES);
+    if (html.complete) return yield* scanHtml(path, html.text, opened, options);
+    return yield* scanTextFile(
+      path,
+      opened,
+      replayChunks(Buffer.from(html.text, 'utf8'), html.rest),
+      options,
+    );
+  }
+  return yield* scanTextFile(path, opened, rest, options);
+}
+
+/** The UTF-8 chunks of an opened text file through the engine, in batches. */
+async function* scanTextFile(
+  path: string,
+  opened: OpenedFile,
+  chunks: AsyncIterable<Uint8Array>,
+  options: ScanOptions,
+): AsyncGenerator<FileEvent, FileSummary> {
   let batch: Finding[] = [];
   let count = 0;
   let lastProgress = 0;
-  for await (const f of scanStream(opened.chunks, { ...options, format: opened.format, path })) {
+  for await (const f of scanStream(chunks, { ...options, format: opened.format, path })) {
     batch.push(f);
     count++;
     if (batch.length >= BATCH) {
@@ -92,6 +118,115 @@ export async function* scanFileEvents(
     findings: count,
     format: opened.format,
     compressed: opened.compressed,
+    invalidUtf8: opened.invalidUtf8,
+    ...(opened.encoding !== undefined ? { encoding: opened.encoding } : {}),
+  };
+}
+
+/** HTML documents larger than this are scanned as plain text. */
+const MAX_HTML_BYTES = 64 * 1024 * 1024;
+
+/** `head`, then the rest of `it`. */
+async function* replayChunks(head: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (head.length > 0) yield head;
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+function decodeHead(head: Uint8Array): string {
+  return Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 4096)).toString('utf8');
+}
+
+/** Reads up to `max` bytes of UTF-8 chunks as a string; `complete` when the stream ended there. */
+async function readText(
+  chunks: AsyncIterable<Uint8Array>,
+  max: number,
+): Promise<{ text: string; complete: boolean; rest: AsyncIterator<Uint8Array> }> {
+  const it = chunks[Symbol.asyncIterator]();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    if (size > max) return { text: Buffer.concat(parts).toString('utf8'), complete: false, rest: it };
+    const r = await it.next();
+    if (r.done) return { text: Buffer.concat(parts).toString('utf8'), complete: true, rest: it };
+    parts.push(r.value);
+    size += r.value.length;
+  }
+}
+
+/**
+ * An HTML document through the engine (see io/html.ts): its text, read as TSV when it opens with a
+ * table, each finding placed back at its line and column in the HTML source.
+ */
+async function* scanHtml(
+  path: string,
+  source: string,
+  opened: OpenedFile,
+  options: ScanOptions,
+): AsyncGenerator<FileEvent, FileSummary> {
+  const html = htmlToText(source);
+  const textBytes = Buffer.from(html.text, 'utf8');
+  // Line starts of the source, to turn a source index into a line and a column.
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  let batch: Finding[] = [];
+  let count = 0;
+  // Byte offsets of the text to character indices, walking forward (findings come in order).
+  let byte = 0;
+  let char = 0;
+  const charAt = (target: number): number => {
+    if (target < byte) {
+      byte = 0;
+      char = 0;
+    }
+    while (byte < target && char < html.text.length) {
+      const c = html.text.codePointAt(char)!;
+      byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      char += c >= 0x10000 ? 2 : 1;
+    }
+    return char;
+  };
+  let colLine = -1;
+  let colAt = 0;
+  let colCount = 0;
+  const format = html.tableFirst ? 'tsv' : 'text';
+  for await (const f of scanStream([textBytes], { ...options, format, path })) {
+    const at = html.toSource(charAt(f.start));
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    // Columns count code points from the line start, carried forward along a line (a minified
+    // page is one long line: counting from its start for every finding would be quadratic).
+    if (lo !== colLine || at < colAt) {
+      colLine = lo;
+      colAt = lineStarts[lo]!;
+      colCount = 0;
+    }
+    for (; colAt < at; colAt++) {
+      const c = source.charCodeAt(colAt);
+      if (c < 0xdc00 || c > 0xdfff) colCount++;
+    }
+    batch.push({ ...f, line: lo + 1, column: colCount + 1 });
+    count++;
+    if (batch.length >= BATCH) {
+      yield { kind: 'findings', findings: batch };
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield { kind: 'findings', findings: batch };
+  yield { kind: 'progress', bytes: opened.bytesRead };
+  return {
+    path,
+    bytes: opened.bytesRead,
+    findings: count,
+    format: 'html',
     invalidUtf8: opened.invalidUtf8,
     ...(opened.encoding !== undefined ? { encoding: opened.encoding } : {}),
   };
