@@ -188,4 +188,14 @@ describe('format', () => {
     expect(r).toMatchObject({ format: 'csv', delimiter: ';' });
     expect(sniff(utf8('x'), 'one.csv')).toMatchObject({ format: 'csv', delimiter: ',' });
   });
+
+  it("reads a .txt that is a tab-separated table (Excel's Unicode text) as TSV, and prose as text", () => {
+    const table = '姓名\t手机\t备注\n张伟\t13812345678\t无\n王芳\t13987654321\t\n';
+    expect(sniff(utf8(table), 'Book1.txt')).toMatchObject({ format: 'tsv', delimiter: '\t' });
+    expect(sniff(utf8('第一段，有逗号，还有逗号。\n第二段，也有，逗号。\n'), 'notes.txt').format).toBe(
+      'text',
+    );
+    expect(sniff(utf8('a\tb\nc\td\n'), 'two-columns.txt').format).toBe('text');
+    expect(sniff(utf8(table), 'server.log').format).toBe('text');
+  });
 });

@@ -546,6 +546,14 @@ export function sniff(head: Uint8Array, path: string): SniffResult {
     // The extension says "delimited"; the content says by what (Excel in many locales writes ';').
     format = named;
     delimiter = delimiterOf(text(), complete) ?? delimiterFor(named);
+  } else if (named === 'text' && /\.(txt|text)$/i.test(innerName(path))) {
+    // Excel's "Unicode text" and many system exports are tab-separated tables named .txt: read
+    // them field-aware when every line has the same two or more tabs.
+    const found = delimitedFormat(completeLines(text(), complete).slice(0, 20));
+    const tabs =
+      found?.delimiter === '\t' && countDelimiter(completeLines(text(), complete)[0] ?? '', '\t') >= 2;
+    format = tabs ? 'tsv' : 'text';
+    if (tabs) delimiter = '\t';
   } else if (named) {
     format = named;
   } else {
