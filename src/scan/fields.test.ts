@@ -88,6 +88,22 @@ describe('header-less lists of names', () => {
   });
 });
 
+describe('JSON arrays', () => {
+  it('name their elements after the array, nested arrays and objects skipped over', () => {
+    const [a, b] = [people[4]!, people[5]!];
+    const found = scanText(
+      `{"phones":["${a.mobile}", "${b.mobile}"],"list":[{"x":[1,2]},["${a.id}"]],"o":{"k":"v"}}\n["${b.mobile}"]\n`,
+      { format: 'jsonl' },
+    ).map((f) => [f.type, f.field ?? null]);
+    expect(found).toEqual([
+      ['CN_MOBILE', 'phones'],
+      ['CN_MOBILE', 'phones'],
+      ['CN_RESIDENT_ID', 'list'],
+      ['CN_MOBILE', null],
+    ]);
+  });
+});
+
 describe('field names that are personal data', () => {
   it('drops JSON keys that are phone or ID numbers or e-mail addresses', () => {
     const p = people[1]!;

@@ -141,7 +141,13 @@ export function jsonKeyAt(
   if (i < floor) return undefined;
   if (buf[i] === QUOTE) i--;
   while (i >= floor && (buf[i] === 0x20 || buf[i] === 0x09)) i--;
-  if (buf[i] !== COLON) return undefined;
+  // An element of an array (`"phones": ["139…", "138…"]`, arrays in arrays too): the array's
+  // key names it.
+  for (let level = 0; level < 8 && i >= floor && (buf[i] === 0x2c || buf[i] === 0x5b); level++) {
+    i = arrayStart(buf, i, floor) - 1;
+    while (i >= floor && (buf[i] === 0x20 || buf[i] === 0x09)) i--;
+  }
+  if (i < floor || buf[i] !== COLON) return undefined;
   i--;
   while (i >= floor && (buf[i] === 0x20 || buf[i] === 0x09)) i--;
   if (buf[i] !== QUOTE) return undefined;
@@ -152,6 +158,30 @@ export function jsonKeyAt(
   // A key with a backslash in it is the tail of an escaped document: `"req":"{\"name\":\"张伟\"}"`.
   if (buf.subarray(i + 1, keyEnd).includes(BACKSLASH)) return escapedJsonKeyAt(buf, floor, pos);
   return [decodeValue(buf, i + 1, keyEnd), i];
+}
+
+/**
+ * The `[` opening the array whose separator or opening is at `i`, walking back over earlier
+ * elements (strings, numbers, nested arrays and objects); -1 when `i` turns out to be inside an
+ * object or the walk leaves `[floor, i]`.
+ */
+function arrayStart(buf: Uint8Array, i: number, floor: number): number {
+  let depth = 0;
+  for (let j = i; j >= floor; j--) {
+    const b = buf[j]!;
+    if (b === QUOTE && buf[j - 1] !== BACKSLASH) {
+      // Back over a string element to its opening quote.
+      j--;
+      while (j >= floor && !(buf[j] === QUOTE && buf[j - 1] !== BACKSLASH)) j--;
+      continue;
+    }
+    if (b === 0x5d || b === 0x7d) depth++;
+    else if (b === 0x5b || b === 0x7b) {
+      if (depth > 0) depth--;
+      else return b === 0x5b ? j : -1;
+    }
+  }
+  return -1;
 }
 
 /** Is `buf[i]` a quote with backslashes before it (`\"`, or `\\\"` when escaped twice)? */
