@@ -98,8 +98,9 @@ function safeCut(buf: Uint8Array, len: number): number {
   for (let i = len - 1; i > len - 65536 && i > 0; i--) {
     const c = buf[i]!;
     if (c < 0x80) {
-      // Not after a backslash either: it may start a `\uXXXX` escape, decoded whole or not at all.
-      if (!(CLS[c]! & (ALNUM | JOIN_ANY | JOIN_DIGITS)) && c !== 0x5c) return i + 1;
+      // Not after a backslash or a percent sign either: it may start a `\uXXXX` or `%XX` escape,
+      // decoded whole or not at all.
+      if (!(CLS[c]! & (ALNUM | JOIN_ANY | JOIN_DIGITS)) && c !== 0x5c && c !== 0x25) return i + 1;
     } else if ((c & 0xc0) === 0xc0 && c !== 0xef && c !== 0xe3) {
       return i; // before a multi-byte character that is not a full-width form
     }

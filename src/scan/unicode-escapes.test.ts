@@ -61,6 +61,66 @@ describe('unescapeUnicode', () => {
   });
 });
 
+/** `s` with every non-ASCII character percent-encoded (UTF-8), as URLs carry it. */
+function percentNonAscii(s: string, upper = true): string {
+  let out = '';
+  for (const ch of s) {
+    if (ch.charCodeAt(0) < 0x80) out += ch;
+    else
+      for (const b of Buffer.from(ch))
+        out += `%${b.toString(16).padStart(2, '0')[upper ? 'toUpperCase' : 'toLowerCase']()}`;
+  }
+  return out;
+}
+
+describe('percent-encoding', () => {
+  it('decodes whole non-ASCII UTF-8 characters and maps every boundary back (fast-check)', () => {
+    const chars = fc.oneof(
+      fc.constantFrom('a', '1', ' ', '&', '=', '%', '%26', '%20', '%zz'),
+      fc.integer({ min: 0x80, max: 0xd7ff }).map((c) => String.fromCharCode(c)),
+      fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)),
+    );
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 40 }), fc.boolean(), (parts, upper) => {
+        const text = parts.join('');
+        const encoded = percentNonAscii(text, upper);
+        const buf = Buffer.from(encoded, 'latin1');
+        const un = unescapeUnicode(buf, buf.length);
+        if (!/[^\x00-\x7f]/.test(text)) {
+          expect(un).toBeUndefined();
+          return;
+        }
+        expect(un!.bytes.toString('utf8')).toBe(text);
+        let d = 0;
+        let o = 0;
+        for (const ch of text) {
+          expect(un!.toOriginal(d)).toBe(o);
+          d += Buffer.byteLength(ch);
+          o += ch.charCodeAt(0) < 0x80 ? 1 : 3 * Buffer.byteLength(ch);
+        }
+        expect(un!.toOriginal(d)).toBe(o);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves ASCII, cut, overlong and surrogate encodings as written', () => {
+    const text = 'a%26b%20c%E5%BCd%C0%AFe%ED%A0%80f%E5%BC%A0';
+    expect(unescapeUnicode(Buffer.from(text), text.length)!.bytes.toString('utf8')).toBe(
+      'a%26b%20c%E5%BCd%C0%AFe%ED%A0%80f张',
+    );
+  });
+
+  it('finds a name in a query string, placed at its encoding in the log', () => {
+    const line = 'GET /api/user?mobile=13912345678&name=%E5%BC%A0%E4%BC%9F&city=%E5%8C%97%E4%BA%AC HTTP/1.1';
+    const found = scanText(line, { showValues: true }).map((f) => [f.type, f.value, f.column]);
+    expect(found).toEqual([
+      ['CN_MOBILE', '13912345678', 22],
+      ['CN_NAME', '张伟', 39],
+    ]);
+  });
+});
+
 describe('scanning JSON written with \\u escapes', () => {
   it('finds names, addresses and numbers glued to escapes, with columns in the file', () => {
     const record = {
