@@ -5,7 +5,7 @@ import { residentId } from '../../test/synth/ids.ts';
 import { name } from '../../test/synth/names.ts';
 import { mulberry32 } from '../../test/synth/rng.ts';
 import { looksLikeHeader, safeFieldName } from './fields.ts';
-import { scanText } from './stream.ts';
+import { scanStream, scanText } from './stream.ts';
 
 const rng = mulberry32(1129);
 const people = Array.from({ length: 20 }, () => ({
@@ -85,6 +85,41 @@ describe('header-less lists of names', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('quoted CSV cells', () => {
+  it('give the lines they run over their own field, and the cells after them theirs', () => {
+    const [a, b] = [people[6]!, people[7]!];
+    const csv = `姓名,备注,手机\r\n${a.name},"第一行\r\n第二行 ${b.mobile}\r\n第三行","${a.mobile}"\r\n${b.name},"",${b.mobile}\r\n`;
+    const found = scanText(csv, { format: 'csv' }).map((f) => [f.line, f.type, f.field]);
+    expect(found).toEqual([
+      [2, 'CN_NAME', '姓名'],
+      [3, 'CN_MOBILE', '备注'],
+      [4, 'CN_MOBILE', '手机'],
+      [5, 'CN_NAME', '姓名'],
+      [5, 'CN_MOBILE', '手机'],
+    ]);
+  });
+
+  it("carry a quoted cell across the engine's regions", async () => {
+    const [a] = [people[8]!];
+    const filler = '说明文字'.repeat(300);
+    const rows = Array.from({ length: 400 }, (_, i) => `${i},"${filler}\n${filler}",x`);
+    const text = `序号,备注,手机\n${rows.join('\n')}\n1,"长备注\n${a.mobile}",${a.mobile}\n`;
+    const findings: { line: number; field?: string }[] = [];
+    for await (const f of scanStream([Buffer.from(text)], { format: 'csv', regionSize: 1 << 16 }))
+      findings.push(f);
+    expect(findings.slice(-2).map((f) => f.field)).toEqual(['备注', '手机']);
+  });
+
+  it('take a quote inside an unquoted cell for a character', () => {
+    const p = people[9]!;
+    const found = scanText(`尺寸,手机\n24"显示器,${p.mobile}\n27",${p.mobile}\n`, { format: 'csv' });
+    expect(found.map((f) => [f.line, f.field])).toEqual([
+      [2, '手机'],
+      [3, '手机'],
+    ]);
   });
 });
 

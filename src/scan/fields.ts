@@ -97,15 +97,59 @@ export function guessDelimiter(header: string): string {
 }
 
 /** Byte offsets where each cell of `buf[lineStart, lineEnd)` starts (quote-aware). */
-function cellStarts(buf: Uint8Array, lineStart: number, lineEnd: number, delim: number): number[] {
+function cellStarts(
+  buf: Uint8Array,
+  lineStart: number,
+  lineEnd: number,
+  delim: number,
+  startQuoted = false,
+): number[] {
   const starts = [lineStart];
-  let quoted = false;
+  const q = new QuoteState(startQuoted);
   for (let i = lineStart; i < lineEnd; i++) {
-    const b = buf[i];
-    if (b === QUOTE) quoted = !quoted;
-    else if (b === delim && !quoted) starts.push(i + 1);
+    const b = buf[i]!;
+    if (q.step(b, buf[i + 1])) i++;
+    else if (b === delim && !q.quoted) {
+      starts.push(i + 1);
+      q.cellStart();
+    }
   }
   return starts;
+}
+
+/**
+ * RFC 4180 quoting, byte by byte: a quote opens a quoted cell only at the cell's start (spaces
+ * before it allowed), `""` inside is a quote, and a quote elsewhere (`24"显示器`) is just a
+ * character. A stray quote in an unquoted cell then does not swallow the rest of the line, nor
+ * (across lines) of the file.
+ */
+class QuoteState {
+  quoted: boolean;
+  #atStart: boolean;
+
+  constructor(quoted = false) {
+    this.quoted = quoted;
+    this.#atStart = !quoted;
+  }
+
+  /** Feeds byte `b` (followed by `next`); true when `b` and `next` were an escaped quote. */
+  step(b: number, next: number | undefined): boolean {
+    if (this.quoted) {
+      if (b === QUOTE) {
+        if (next === QUOTE) return true;
+        this.quoted = false;
+      }
+      return false;
+    }
+    if (b === QUOTE && this.#atStart) this.quoted = true;
+    if (b !== 0x20) this.#atStart = false;
+    return false;
+  }
+
+  /** A delimiter or a line break outside quotes: the next cell starts. */
+  cellStart(): void {
+    this.#atStart = true;
+  }
 }
 
 /** Index of the last of the ascending `starts` at or before `pos` (0 when none is). */
@@ -446,6 +490,12 @@ export class FieldResolver {
   #delimiter = 0x2c;
   #cacheLine = -1;
   #cacheStarts: number[] = [];
+  /** Which cell of its row the cached line starts in (0 unless it continues a quoted cell). */
+  #cacheBase = 0;
+  /** Line starts (in the current region) inside a quoted cell → that cell's index. */
+  readonly #continued = new Map<number, number>();
+  /** Quote state at the end of the previous region. */
+  #carry = { quoted: false, cell: 0 };
   readonly #sql = new SqlTracker();
 
   constructor(format: SourceFormat) {
@@ -511,6 +561,37 @@ export class FieldResolver {
       this.#headerEnd = pos;
     }
     if (this.format === 'sql') this.#sql.index(buf, from, to);
+    if (this.format === 'csv' || this.format === 'tsv') this.#followQuotes(buf, from, to);
+  }
+
+  /**
+   * Lines that start inside a quoted cell (a note with line breaks, `"第一行↵第二行"`), and which
+   * cell of their row that is, so their values get that cell's field and the cells after it theirs.
+   * One pass over the region, skipped when it holds no quote; the state carries into the next
+   * region, which may start inside such a cell.
+   */
+  #followQuotes(buf: Uint8Array, from: number, to: number): void {
+    this.#continued.clear();
+    let { quoted, cell } = this.#carry;
+    const firstQuote = buf.indexOf(QUOTE, from);
+    if (!quoted && (firstQuote < 0 || firstQuote >= to)) return;
+    if (quoted) this.#continued.set(from, cell);
+    const delim = this.#delimiter;
+    const q = new QuoteState(quoted);
+    for (let i = from; i < to; i++) {
+      const b = buf[i]!;
+      if (q.step(b, buf[i + 1])) i++;
+      else if (q.quoted) {
+        if (b === 10) this.#continued.set(i + 1, cell);
+      } else if (b === delim) {
+        cell++;
+        q.cellStart();
+      } else if (b === 10) {
+        cell = 0;
+        q.cellStart();
+      }
+    }
+    this.#carry = { quoted: q.quoted, cell };
   }
 
   /** What the schema says a field means besides its name: a SQL column's COMMENT. */
@@ -532,7 +613,7 @@ export class FieldResolver {
         if (!this.#header || lineStart < this.#headerEnd) break;
         const starts = this.#cells(buf, lineStart);
         const idx = indexIn(starts, pos);
-        const name = this.#header[idx];
+        const name = this.#header[this.#cacheBase + idx];
         if (name) answer = [name, starts[idx]!];
         break;
       }
@@ -577,7 +658,10 @@ export class FieldResolver {
       let end = buf.indexOf(10, lineStart);
       if (end < 0) end = buf.length;
       this.#cacheLine = lineStart;
-      this.#cacheStarts = cellStarts(buf, lineStart, end, this.#delimiter);
+      // A line that continues a quoted cell starts inside it, at that cell's place in the row.
+      const base = this.#continued.get(lineStart);
+      this.#cacheBase = base ?? 0;
+      this.#cacheStarts = cellStarts(buf, lineStart, end, this.#delimiter, base !== undefined);
     }
     return this.#cacheStarts;
   }
