@@ -117,6 +117,25 @@ export const NAME_CUES_BEFORE: readonly string[] = [
   'customer_name',
   'consignee',
   'receiver',
+  // Keys of log lines and query strings (`user=张三`, `owner:李明`), and the pinyin initials
+  // Chinese schemas use for 姓名 / 联系人 / 收件人 / 收货人.
+  'user',
+  'username',
+  'user_name',
+  'owner',
+  'holder',
+  'applicant',
+  'patient',
+  'employee',
+  'buyer',
+  'buyer_name',
+  'sender',
+  'recipient',
+  'xm',
+  'xingming',
+  'lxr',
+  'sjr',
+  'shr',
 ];
 
 /** Titles that follow a name or a bare surname (`王秀英女士`, `张先生`). */

@@ -429,3 +429,21 @@ describe('property: any input, in any format, scans without throwing', () => {
     );
   });
 });
+
+describe('names after the keys of log lines', () => {
+  it('reads user= owner= xm= as name cues, but not before accounts and roles', () => {
+    const names = (t: string) => scanText(t, { showValues: true }).filter((f) => f.type === 'CN_NAME');
+    expect(names('2024-05-01 INFO user=张三 phone=13912345678').map((f) => f.value)).toEqual(['张三']);
+    expect(names('owner=李明 room=3').map((f) => f.value)).toEqual(['李明']);
+    expect(names('GET /q?xm=王芳&lxr=赵敏').map((f) => f.value)).toEqual(['王芳', '赵敏']);
+    for (const t of [
+      'user=管理员 login ok',
+      'user=游客',
+      'user=系统 task',
+      'filename=张三.txt',
+      'user=测试',
+    ]) {
+      expect(names(t)).toEqual([]);
+    }
+  });
+});

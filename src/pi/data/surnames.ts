@@ -204,7 +204,10 @@ const STOP =
   '籍贯 支行 支队 邮编 邮箱 邮件 邮政 职务 职业 职称 学历 学号 婚姻 户主 户号 房号 楼号 车型 ' +
   '车架号 党派 工号 工种 级别 岗位 余额 金额 钟点 ' +
   // payment services after 付款人 / 收款人
-  '支付宝 财付通 云闪付 银联 京东 美团';
+  '支付宝 财付通 云闪付 银联 京东 美团 ' +
+  // accounts and roles after user= / owner= in logs
+  '管理员 超级管理员 系统管理员 管理者 游客 访客 匿名 测试 测试员 操作员 审核员 业务员 营业员 收银员 ' +
+  '客服 主管 门卫 保安 司机 师傅';
 
 /** Words that start with a surname character but are not names (a few hundred). */
 export const NON_NAME_WORDS: ReadonlySet<string> = new Set(STOP.split(' ').filter((w) => w.length > 0));
