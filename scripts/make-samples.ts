@@ -24,6 +24,7 @@ import {
 import { doc } from '../test/synth/doc.ts';
 import { encodeGbk } from '../test/synth/gbk.ts';
 import { hkId, hmtPermit, passport, residentId, twId, uscc } from '../test/synth/ids.ts';
+import { mail } from '../test/synth/mail.ts';
 import { address, name } from '../test/synth/names.ts';
 import { type XlsxCell, xlsx } from '../test/synth/office.ts';
 import { int, mulberry32, pick } from '../test/synth/rng.ts';
@@ -221,6 +222,36 @@ const fullWidth = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(
   );
 }
 
+// 11. An e-mail forwarding a customer list: GBK headers and body, the list attached as a workbook.
+{
+  const [from, to, who] = [name(rng), name(rng), name(rng)];
+  const id = residentId(rng);
+  writeFileSync(
+    join(out, '转发-客户资料.eml'),
+    mail({
+      from: [from, 'sales@example.cn'],
+      to: [to, 'partner@example.net'],
+      subject: '客户资料，请查收',
+      body: `您好：\n附件是本月新增客户，其中${who}（身份证 ${id}）需要回访，电话 ${mobile(rng, { format: 'plain' })}。\n`,
+      attachments: [
+        {
+          name: '新增客户.xlsx',
+          type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          data: xlsx([
+            {
+              name: 'Sheet1',
+              rows: [
+                ['客户姓名', '证件号码', '联系电话'],
+                [who, id, mobile(rng, { format: 'plain' })],
+              ],
+            },
+          ]),
+        },
+      ],
+    }),
+  );
+}
+
 writeFileSync(
   join(out, 'README.md'),
   [
@@ -240,6 +271,7 @@ writeFileSync(
     '- `员工花名册.xlsx`: an Excel roster with a hidden sheet and dates stored as serial numbers.',
     '- `客户资料.xls`: an Excel 97-2003 workbook with a title row above its header.',
     '- `个人简历.doc`: a résumé in the Word 97-2003 format.',
+    '- `转发-客户资料.eml`: an e-mail in GBK with the customer list attached as a workbook.',
     '',
   ].join('\n'),
 );

@@ -19,6 +19,7 @@ import { COMPOUND_NAME, officeFromCompound } from './io/ole.ts';
 import { type OfficeDocument, type OfficeKind, officeFromArchive } from './io/ooxml.ts';
 import { openUtf8FromStream } from './io/open.ts';
 import { openZipBuffer, ZIP_NAME, type ZipArchive } from './io/zip.ts';
+import { scanEmail } from './scan-email.ts';
 import { scanStream } from './stream.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
@@ -28,7 +29,7 @@ const MAX_DEPTH = 2;
 const MAX_NESTED_BYTES = 256 * 1024 * 1024;
 
 export interface ArchiveResult {
-  readonly kind: OfficeKind | 'zip';
+  readonly kind: OfficeKind | 'zip' | 'eml';
   /** Entries that could not be read: encrypted, an unknown compression method, too deep or large. */
   readonly unreadable: number;
 }
@@ -101,6 +102,17 @@ export async function* scanArchive(
         continue;
       }
       const label = `${archive.label}!${name}`;
+      if (/\.eml$/i.test(name)) {
+        // A message saved into the archive: its headers, body and attachments.
+        if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {
+          unreadable++;
+          continue;
+        }
+        const message = await readAll(await archive.open(entry), MAX_NESTED_BYTES, label);
+        const result = yield* scanEmail(message, options, path, label, `${prefix}${name}!`, depth + 1);
+        unreadable += result.unreadable;
+        continue;
+      }
       if (COMPOUND_NAME.test(name)) {
         // An Excel or Word 97-2003 file inside the archive.
         if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {

@@ -13,6 +13,7 @@ import { openCompound } from './io/ole.ts';
 import { type OpenedFile, openUtf8 } from './io/open.ts';
 import { isZipHead, openZipFile } from './io/zip.ts';
 import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
+import { looksLikeEmail, scanEmail } from './scan-email.ts';
 import { scanStream } from './stream.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
@@ -75,6 +76,14 @@ export async function* scanFileEvents(
   const first = await chunks.next();
   const head = first.done ? new Uint8Array(0) : first.value;
   const rest = replayChunks(head, chunks);
+  if (opened.format === 'text' && looksLikeEmail(decodeHead(head), path)) {
+    const raw = await readText(rest, MAX_EMAIL_BYTES);
+    if (raw.complete) {
+      const message = Buffer.from(raw.text, 'utf8');
+      return yield* scanContainer(path, scanEmail(message, options, path, path));
+    }
+    return yield* scanTextFile(path, opened, replayChunks(Buffer.from(raw.text, 'utf8'), raw.rest), options);
+  }
   if (opened.format === 'text' && looksLikeHtml(decodeHead(head), path)) {
     const html = await readText(rest, MAX_HTML_BYTES);
     if (html.complete) return yield* scanHtml(path, html.text, opened, options);
@@ -125,6 +134,8 @@ async function* scanTextFile(
 
 /** HTML documents larger than this are scanned as plain text. */
 const MAX_HTML_BYTES = 64 * 1024 * 1024;
+/** E-mail messages (attachments included) larger than this are scanned as plain text. */
+const MAX_EMAIL_BYTES = 256 * 1024 * 1024;
 
 /** `head`, then the rest of `it`. */
 async function* replayChunks(head: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {

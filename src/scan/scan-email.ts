@@ -1,0 +1,140 @@
+/**
+ * E-mail messages (`.eml`, RFC 5322 with MIME), parsed with postal-mime: the encoded words of the
+ * headers (`=?GBK?B?…?=`), base64 and quoted-printable bodies in any charset, and the attachments
+ * — the customer list sent as `客户名单.xlsx`, zipped or not — each read like a file of its own.
+ * Read raw, a message shows nothing but base64.
+ *
+ * Parts (`part` of each finding): `headers` (sender and recipients as `发件人：张伟 <…>` lines, so
+ * their names have a cue, and the subject), `body` (the plain text, or the HTML's text), and each
+ * attachment by its file name (`客户名单.xlsx!Sheet1`, `data.zip!a.csv`, `fwd.eml!body`).
+ *
+ * @module
+ */
+import PostalMime, { type Address } from 'postal-mime';
+import { isCfbHead } from './io/cfb.ts';
+import { damagedFile } from './io/errors.ts';
+import { htmlToText, looksLikeHtml } from './io/html.ts';
+import { officeFromCompound } from './io/ole.ts';
+import { openUtf8FromBytes } from './io/open.ts';
+import { isZipHead, openZipBuffer } from './io/zip.ts';
+import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
+import { scanStream } from './stream.ts';
+import type { Finding, ScanOptions } from './types.ts';
+
+/** Messages inside messages (forwarded as attachments) are read this deep. */
+const MAX_DEPTH = 3;
+
+const HEADER_NAMES =
+  /^(return-path|received|from|to|date|subject|message-id|mime-version|delivered-to|x-[\w-]+|reply-to|cc|content-type):/i;
+
+/** True when `head` (the start of a text file named `path`) is an e-mail message. */
+export function looksLikeEmail(head: string, path: string): boolean {
+  const lines = head.replace(/^\uFEFF/, '').split(/\r?\n/, 40);
+  if (!HEADER_NAMES.test(lines[0] ?? '')) return false;
+  if (/\.(eml|mht|mhtml)$/i.test(path)) return true;
+  // Without the name, demand the headers every MIME message has.
+  const keys = new Set(lines.map((l) => /^([\w-]+):/.exec(l)?.[1]?.toLowerCase()).filter(Boolean));
+  return (
+    keys.has('from') &&
+    (keys.has('mime-version') || keys.has('content-type')) &&
+    (keys.has('date') || keys.has('subject'))
+  );
+}
+
+/** Mailboxes as `name <address>`, groups flattened. */
+function addresses(list: readonly Address[] | undefined): string[] {
+  const out: string[] = [];
+  for (const a of list ?? []) {
+    for (const m of a.group ?? [a]) out.push(m.name ? `${m.name} <${m.address ?? ''}>` : (m.address ?? ''));
+  }
+  return out;
+}
+
+async function* textPart(
+  text: string,
+  name: string,
+  options: ScanOptions,
+  path: string,
+): AsyncGenerator<Finding> {
+  for await (const f of scanStream([Buffer.from(text, 'utf8')], { ...options, format: 'text', path })) {
+    yield { ...f, part: name };
+  }
+}
+
+/**
+ * Yields the findings of the message in `bytes`: headers, body, attachments.
+ *
+ * @param label - the message's name in error messages (its path, or `outer.zip!mail.eml`)
+ * @param prefix - its place inside the file (`''` at the top, `a.zip!` inside)
+ */
+export async function* scanEmail(
+  bytes: Uint8Array,
+  options: ScanOptions,
+  path: string,
+  label: string,
+  prefix = '',
+  depth = 0,
+): AsyncGenerator<Finding, ArchiveResult> {
+  let email: Awaited<ReturnType<typeof PostalMime.parse>>;
+  try {
+    email = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer', maxNestingDepth: 64 });
+  } catch (error) {
+    throw damagedFile(label, 'cannot read the e-mail message', error);
+  }
+  const headers = [
+    ...addresses(email.from ? [email.from] : []).map((a) => `发件人：${a}`),
+    ...addresses(email.replyTo).map((a) => `回复：${a}`),
+    ...addresses([...(email.to ?? []), ...(email.cc ?? []), ...(email.bcc ?? [])]).map((a) => `收件人：${a}`),
+    ...(email.subject ? [`主题：${email.subject}`] : []),
+  ];
+  yield* textPart(`${headers.join('\n')}\n`, `${prefix}headers`, options, path);
+  const body = email.text ?? (email.html !== undefined ? htmlToText(email.html).text : '');
+  if (body !== '') yield* textPart(body, `${prefix}body`, options, path);
+
+  let unreadable = 0;
+  for (const [i, a] of email.attachments.entries()) {
+    const name = a.filename ?? `attachment${i + 1}`;
+    const content =
+      typeof a.content === 'string'
+        ? Buffer.from(a.content, a.encoding === 'base64' ? 'base64' : 'utf8')
+        : Buffer.from(a.content instanceof ArrayBuffer ? new Uint8Array(a.content) : a.content);
+    const inner = `${prefix}${name}!`;
+    const innerLabel = `${label}!${name}`;
+    if (a.mimeType === 'message/rfc822' || /\.eml$/i.test(name)) {
+      if (depth + 1 > MAX_DEPTH) {
+        unreadable++;
+        continue;
+      }
+      const r = yield* scanEmail(content, options, path, innerLabel, inner, depth + 1);
+      unreadable += r.unreadable;
+    } else if (isZipHead(content)) {
+      const archive = await openZipBuffer(content, innerLabel);
+      if (archive === undefined) continue;
+      const r = yield* scanArchive(archive, options, path, inner, depth + 1);
+      unreadable += r.unreadable;
+    } else if (isCfbHead(content)) {
+      const office = officeFromCompound(content, innerLabel);
+      if (office === undefined) continue;
+      const r = yield* scanOfficeParts(office, options, path, inner);
+      unreadable += r.unreadable;
+    } else {
+      const opened = await openUtf8FromBytes(content, name);
+      if (opened.kind !== 'text') {
+        opened.close();
+        continue;
+      }
+      if (opened.format === 'text' && looksLikeHtml(content.subarray(0, 4096).toString('latin1'), name)) {
+        // Read through its transcoded text (a GBK page stays legible).
+        const parts: Uint8Array[] = [];
+        for await (const chunk of opened.chunks) parts.push(chunk);
+        const html = htmlToText(Buffer.concat(parts).toString('utf8')).text;
+        yield* textPart(html, `${prefix}${name}`, options, path);
+        continue;
+      }
+      for await (const f of scanStream(opened.chunks, { ...options, format: opened.format, path })) {
+        yield { ...f, part: `${prefix}${name}` };
+      }
+    }
+  }
+  return { kind: 'eml', unreadable };
+}
