@@ -15,11 +15,11 @@
 import type { Readable } from 'node:stream';
 import type { Entry } from 'yauzl';
 import { ScanIoError } from './io/errors.ts';
-import { COMPOUND_NAME, officeFromCompound } from './io/ole.ts';
+import { COMPOUND_NAME, compoundContent } from './io/ole.ts';
 import { type OfficeDocument, type OfficeKind, officeFromArchive } from './io/ooxml.ts';
 import { openUtf8FromStream } from './io/open.ts';
 import { openZipBuffer, ZIP_NAME, type ZipArchive } from './io/zip.ts';
-import { scanEmail } from './scan-email.ts';
+import { scanEmail, scanMessage } from './scan-email.ts';
 import { scanStream } from './stream.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
@@ -29,7 +29,7 @@ const MAX_DEPTH = 2;
 const MAX_NESTED_BYTES = 256 * 1024 * 1024;
 
 export interface ArchiveResult {
-  readonly kind: OfficeKind | 'zip' | 'eml';
+  readonly kind: OfficeKind | 'zip' | 'eml' | 'msg';
   /** Entries that could not be read: encrypted, an unknown compression method, too deep or large. */
   readonly unreadable: number;
 }
@@ -114,17 +114,20 @@ export async function* scanArchive(
         continue;
       }
       if (COMPOUND_NAME.test(name)) {
-        // An Excel or Word 97-2003 file inside the archive.
+        // An Excel or Word 97-2003 file, or an Outlook message, inside the archive.
         if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {
           unreadable++;
           continue;
         }
-        const book = officeFromCompound(
+        const found = compoundContent(
           await readAll(await archive.open(entry), MAX_NESTED_BYTES, label),
           label,
         );
-        if (book === undefined) continue;
-        const result = yield* scanOfficeParts(book, options, path, `${prefix}${name}!`);
+        if (found === undefined) continue;
+        const result =
+          'office' in found
+            ? yield* scanOfficeParts(found.office, options, path, `${prefix}${name}!`)
+            : yield* scanMessage(found.msg, options, path, label, `${prefix}${name}!`, depth + 1);
         unreadable += result.unreadable;
         continue;
       }

@@ -5,8 +5,10 @@ import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanFileFindings } from '../../test/support/scan-file.ts';
 import { mobile } from '../../test/synth/contacts.ts';
+import { encodeGbk } from '../../test/synth/gbk.ts';
 import { residentId } from '../../test/synth/ids.ts';
 import { mail } from '../../test/synth/mail.ts';
+import { msg } from '../../test/synth/msg.ts';
 import { name } from '../../test/synth/names.ts';
 import { xlsx } from '../../test/synth/office.ts';
 import { mulberry32 } from '../../test/synth/rng.ts';
@@ -91,5 +93,44 @@ describe('e-mail messages', () => {
     expect(findings.find((f) => f.type === 'CN_RESIDENT_ID')).toMatchObject({
       part: '2024/客户资料.eml!body',
     });
+  });
+});
+
+describe('Outlook messages', () => {
+  it('read sender, recipients, body (UTF-16 or GBK) and attachments, forwarded messages too', async () => {
+    const enc = new TextEncoder();
+    const bytes = msg({
+      subject: '转发：客户资料',
+      from: [sender, 'sender@example.cn'],
+      to: [[boss, 'boss@example.cn']],
+      body: `王总：客户${client}的身份证号是${id}。`,
+      gbkBody: true,
+      attachments: [
+        { name: '名单.csv', data: encodeGbk(`姓名,手机\r\n${client},${phone}\r\n`) },
+        { name: 'data.zip', data: zipSync({ 'a.txt': enc.encode(`手机 ${phone2}\n`) }) },
+        {
+          name: '原邮件',
+          message: { subject: '资料', from: [client, 'c@example.cn'], to: [], body: `我的电话是${phone}` },
+        },
+      ],
+    });
+    const path = join(dir, 'fwd.msg');
+    await writeFile(path, bytes);
+    const { findings, summary } = await scanFileFindings(path);
+    expect(summary.format).toBe('msg');
+    expect(findings.map((f) => [f.part, f.type, f.value])).toEqual([
+      ['headers', 'CN_NAME', sender],
+      ['headers', 'EMAIL', 'sender@example.cn'],
+      ['headers', 'CN_NAME', boss],
+      ['headers', 'EMAIL', 'boss@example.cn'],
+      ['body', 'CN_NAME', client],
+      ['body', 'CN_RESIDENT_ID', id],
+      ['名单.csv', 'CN_NAME', client],
+      ['名单.csv', 'CN_MOBILE', phone],
+      ['data.zip!a.txt', 'CN_MOBILE', phone2],
+      ['原邮件!headers', 'CN_NAME', client],
+      ['原邮件!headers', 'EMAIL', 'c@example.cn'],
+      ['原邮件!body', 'CN_MOBILE', phone],
+    ]);
   });
 });

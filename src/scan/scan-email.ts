@@ -14,7 +14,8 @@ import PostalMime, { type Address } from 'postal-mime';
 import { isCfbHead } from './io/cfb.ts';
 import { damagedFile } from './io/errors.ts';
 import { htmlToText, looksLikeHtml } from './io/html.ts';
-import { officeFromCompound } from './io/ole.ts';
+import type { MsgContent } from './io/msg.ts';
+import { compoundContent } from './io/ole.ts';
 import { openUtf8FromBytes } from './io/open.ts';
 import { isZipHead, openZipBuffer } from './io/zip.ts';
 import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
@@ -98,43 +99,96 @@ export async function* scanEmail(
       typeof a.content === 'string'
         ? Buffer.from(a.content, a.encoding === 'base64' ? 'base64' : 'utf8')
         : Buffer.from(a.content instanceof ArrayBuffer ? new Uint8Array(a.content) : a.content);
-    const inner = `${prefix}${name}!`;
-    const innerLabel = `${label}!${name}`;
-    if (a.mimeType === 'message/rfc822' || /\.eml$/i.test(name)) {
-      if (depth + 1 > MAX_DEPTH) {
-        unreadable++;
-        continue;
-      }
-      const r = yield* scanEmail(content, options, path, innerLabel, inner, depth + 1);
-      unreadable += r.unreadable;
-    } else if (isZipHead(content)) {
-      const archive = await openZipBuffer(content, innerLabel);
-      if (archive === undefined) continue;
-      const r = yield* scanArchive(archive, options, path, inner, depth + 1);
-      unreadable += r.unreadable;
-    } else if (isCfbHead(content)) {
-      const office = officeFromCompound(content, innerLabel);
-      if (office === undefined) continue;
-      const r = yield* scanOfficeParts(office, options, path, inner);
-      unreadable += r.unreadable;
-    } else {
-      const opened = await openUtf8FromBytes(content, name);
-      if (opened.kind !== 'text') {
-        opened.close();
-        continue;
-      }
-      if (opened.format === 'text' && looksLikeHtml(content.subarray(0, 4096).toString('latin1'), name)) {
-        // Read through its transcoded text (a GBK page stays legible).
-        const parts: Uint8Array[] = [];
-        for await (const chunk of opened.chunks) parts.push(chunk);
-        const html = htmlToText(Buffer.concat(parts).toString('utf8')).text;
-        yield* textPart(html, `${prefix}${name}`, options, path);
-        continue;
-      }
-      for await (const f of scanStream(opened.chunks, { ...options, format: opened.format, path })) {
-        yield { ...f, part: `${prefix}${name}` };
-      }
-    }
+    const r = yield* scanAttachment(name, a.mimeType, content, options, path, label, prefix, depth);
+    unreadable += r;
   }
   return { kind: 'eml', unreadable };
+}
+
+/**
+ * One attachment (of an e-mail or an Outlook message) read like a file: a message, an archive or
+ * Office file, a compound file (xls, doc, msg), or text. Returns how many parts could not be read.
+ */
+async function* scanAttachment(
+  name: string,
+  mimeType: string,
+  content: Buffer,
+  options: ScanOptions,
+  path: string,
+  label: string,
+  prefix: string,
+  depth: number,
+): AsyncGenerator<Finding, number> {
+  const inner = `${prefix}${name}!`;
+  const innerLabel = `${label}!${name}`;
+  if (mimeType === 'message/rfc822' || /\.eml$/i.test(name)) {
+    if (depth + 1 > MAX_DEPTH) return 1;
+    return (yield* scanEmail(content, options, path, innerLabel, inner, depth + 1)).unreadable;
+  }
+  if (isZipHead(content)) {
+    const archive = await openZipBuffer(content, innerLabel);
+    return archive === undefined
+      ? 0
+      : (yield* scanArchive(archive, options, path, inner, depth + 1)).unreadable;
+  }
+  if (isCfbHead(content)) {
+    const found = compoundContent(content, innerLabel);
+    if (found === undefined) return 0;
+    if ('office' in found) return (yield* scanOfficeParts(found.office, options, path, inner)).unreadable;
+    return (yield* scanMessage(found.msg, options, path, innerLabel, inner, depth + 1)).unreadable;
+  }
+  const opened = await openUtf8FromBytes(content, name);
+  if (opened.kind !== 'text') {
+    opened.close();
+    return 0;
+  }
+  if (opened.format === 'text' && looksLikeHtml(content.subarray(0, 4096).toString('latin1'), name)) {
+    // Read through its transcoded text (a GBK page stays legible).
+    const parts: Uint8Array[] = [];
+    for await (const chunk of opened.chunks) parts.push(chunk);
+    yield* textPart(
+      htmlToText(Buffer.concat(parts).toString('utf8')).text,
+      `${prefix}${name}`,
+      options,
+      path,
+    );
+    return 0;
+  }
+  for await (const f of scanStream(opened.chunks, { ...options, format: opened.format, path })) {
+    yield { ...f, part: `${prefix}${name}` };
+  }
+  return 0;
+}
+
+/**
+ * Yields the findings of an Outlook message (msg.ts): `headers`, `body`, and its attachments, an
+ * embedded (forwarded) message included.
+ */
+export async function* scanMessage(
+  msg: MsgContent,
+  options: ScanOptions,
+  path: string,
+  label: string,
+  prefix = '',
+  depth = 0,
+): AsyncGenerator<Finding, ArchiveResult> {
+  if (msg.headers !== '') yield* textPart(`${msg.headers}\n`, `${prefix}headers`, options, path);
+  if (msg.body !== '') yield* textPart(msg.body, `${prefix}body`, options, path);
+  let unreadable = 0;
+  for (const a of msg.attachments) {
+    if (a.message !== undefined) {
+      const r = yield* scanMessage(
+        a.message,
+        options,
+        path,
+        `${label}!${a.name}`,
+        `${prefix}${a.name}!`,
+        depth + 1,
+      );
+      unreadable += r.unreadable;
+    } else if (a.data !== undefined) {
+      unreadable += yield* scanAttachment(a.name, '', a.data, options, path, label, prefix, depth);
+    }
+  }
+  return { kind: 'msg', unreadable };
 }

@@ -13,7 +13,7 @@ import { openCompound } from './io/ole.ts';
 import { type OpenedFile, openUtf8 } from './io/open.ts';
 import { isZipHead, openZipFile } from './io/zip.ts';
 import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
-import { looksLikeEmail, scanEmail } from './scan-email.ts';
+import { looksLikeEmail, scanEmail, scanMessage } from './scan-email.ts';
 import { scanStream } from './stream.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
@@ -66,8 +66,14 @@ export async function* scanFileEvents(
       const archive = await inside(path, () => openZipFile(path));
       if (archive !== undefined) return yield* scanContainer(path, scanArchive(archive, options, path));
     } else if (isCfbHead(head)) {
-      const book = await inside(path, () => openCompound(path));
-      if (book !== undefined) return yield* scanContainer(path, scanOfficeParts(book, options, path));
+      const found = await inside(path, () => openCompound(path));
+      if (found !== undefined) {
+        const findings =
+          'office' in found
+            ? scanOfficeParts(found.office, options, path)
+            : scanMessage(found.msg, options, path, path);
+        return yield* scanContainer(path, findings);
+      }
     }
     return { path, skipped: 'binary', bytes: opened.bytesRead, findings: 0 };
   }

@@ -21,6 +21,12 @@ export interface CfbStream {
   readonly data: Uint8Array;
 }
 
+/** A storage: a folder of streams and storages. */
+export interface CfbStorage {
+  readonly name: string;
+  readonly children: readonly (CfbStream | CfbStorage)[];
+}
+
 const pad = (b: Buffer, unit: number) => Buffer.concat([b, Buffer.alloc((unit - (b.length % unit)) % unit)]);
 
 function dirEntry(
@@ -46,16 +52,33 @@ function dirEntry(
   return e;
 }
 
-/** A compound file holding `streams` (names unique, at most 31 characters). */
-export function compoundFile(streams: readonly CfbStream[]): Uint8Array {
+/** A compound file holding `items` (names unique per storage, at most 31 characters). */
+export function compoundFile(items: readonly (CfbStream | CfbStorage)[]): Uint8Array {
+  // Directory order: the root, then every item depth first; each storage's children chained as
+  // right siblings off its child.
+  const flat: { item: CfbStream | CfbStorage; right: number; child: number }[] = [];
+  const place = (list: readonly (CfbStream | CfbStorage)[]): number => {
+    const indices = list.map((item) => {
+      flat.push({ item, right: NOSTREAM, child: NOSTREAM });
+      return flat.length; // directory index (the root is 0)
+    });
+    list.forEach((item, i) => {
+      const at = indices[i]! - 1;
+      flat[at]!.right = i + 1 < indices.length ? indices[i + 1]! : NOSTREAM;
+      if ('children' in item) flat[at]!.child = place(item.children);
+    });
+    return indices[0] ?? NOSTREAM;
+  };
+  const rootChild = place(items);
+  const streams = flat.map((f) => f.item).filter((i): i is CfbStream => 'data' in i);
   // The mini stream: every small stream, each padded to 64 bytes.
   const small = streams.filter((s) => s.data.length < CUTOFF);
   const large = streams.filter((s) => s.data.length >= CUTOFF);
-  const miniStarts = new Map<string, number>();
+  const miniStarts = new Map<CfbStream, number>();
   const miniParts: Buffer[] = [];
   let miniSectors = 0;
   for (const s of small) {
-    miniStarts.set(s.name, miniSectors);
+    miniStarts.set(s, miniSectors);
     const padded = pad(Buffer.from(s.data), MINI);
     miniParts.push(padded);
     miniSectors += padded.length / MINI;
@@ -63,7 +86,7 @@ export function compoundFile(streams: readonly CfbStream[]): Uint8Array {
   const miniStream = Buffer.concat(miniParts);
   const miniContainer = pad(miniStream, SECTOR);
   const miniFatSectors = miniSectors === 0 ? 0 : Math.ceil((miniSectors * 4) / SECTOR);
-  const dirSectors = Math.ceil(((streams.length + 1) * 128) / SECTOR);
+  const dirSectors = Math.ceil(((flat.length + 1) * 128) / SECTOR);
   const largeSectors = large.map((s) => Math.ceil(s.data.length / SECTOR));
   const dataSectors = miniContainer.length / SECTOR + largeSectors.reduce((a, b) => a + b, 0);
 
@@ -120,20 +143,20 @@ export function compoundFile(streams: readonly CfbStream[]): Uint8Array {
     dirEntry(
       'Root Entry',
       5,
-      streams.length > 0 ? 1 : NOSTREAM,
+      rootChild,
       NOSTREAM,
       miniContainer.length > 0 ? miniContainerStart : END,
       miniStream.length,
     ),
-    ...streams.map((s, i) => {
-      const right = i + 1 < streams.length ? i + 2 : NOSTREAM;
+    ...flat.map(({ item, right, child }) => {
+      if ('children' in item) return dirEntry(item.name, 1, child, right, 0, 0);
       const start =
-        s.data.length === 0
+        item.data.length === 0
           ? END
-          : s.data.length < CUTOFF
-            ? miniStarts.get(s.name)!
-            : largeStarts[large.indexOf(s)]!;
-      return dirEntry(s.name, 2, NOSTREAM, right, start, s.data.length);
+          : item.data.length < CUTOFF
+            ? miniStarts.get(item)!
+            : largeStarts[large.indexOf(item)]!;
+      return dirEntry(item.name, 2, NOSTREAM, right, start, item.data.length);
     }),
   ];
   while (entries.length < dirSectors * (SECTOR / 128))
@@ -142,7 +165,7 @@ export function compoundFile(streams: readonly CfbStream[]): Uint8Array {
   const miniFat = Buffer.alloc(miniFatSectors * SECTOR, 0xff);
   for (const s of small) {
     if (s.data.length === 0) continue;
-    const first = miniStarts.get(s.name)!;
+    const first = miniStarts.get(s)!;
     const count = Math.ceil(s.data.length / MINI);
     for (let i = 0; i < count; i++)
       miniFat.writeUInt32LE(i + 1 < count ? first + i + 1 : END, 4 * (first + i));

@@ -25,10 +25,22 @@ export class CfbError extends Error {
   override readonly name = 'CfbError';
 }
 
-/** A stream of the container by name (case-insensitive, as the format compares names). */
+/** An entry of a storage: a stream to read, or a storage with entries of its own. */
+export interface CfbEntry {
+  readonly name: string;
+  readonly storage: boolean;
+  /** A stream's bytes (empty for a storage). */
+  read(): Buffer;
+  /** A storage's entries (empty for a stream). */
+  children(): CfbEntry[];
+}
+
+/** The container: streams found by name anywhere (case-insensitive, as the format compares names), and the tree. */
 export interface CompoundFile {
   stream(name: string): Buffer | undefined;
   readonly names: readonly string[];
+  /** The root storage's entries. */
+  root(): CfbEntry[];
 }
 
 interface DirEntry {
@@ -36,7 +48,12 @@ interface DirEntry {
   readonly type: number;
   readonly start: number;
   readonly size: number;
+  readonly left: number;
+  readonly right: number;
+  readonly child: number;
 }
+
+const NO_STREAM = 0xffffffff;
 
 /** Parses a compound file held in memory. @throws CfbError */
 export function readCompoundFile(buf: Buffer): CompoundFile {
@@ -108,7 +125,10 @@ export function readCompoundFile(buf: Buffer): CompoundFile {
     const start = dir.readUInt32LE(at + 0x74);
     // Version 3 files may leave garbage in the size's high half.
     const size = major === 3 ? dir.readUInt32LE(at + 0x78) : Number(dir.readBigUInt64LE(at + 0x78));
-    entries.push({ name, type, start, size });
+    const left = dir.readUInt32LE(at + 0x44);
+    const right = dir.readUInt32LE(at + 0x48);
+    const child = dir.readUInt32LE(at + 0x4c);
+    entries.push({ name, type, start, size, left, right, child });
   }
   const root = entries.find((e) => e.type === ROOT);
   let mini: { stream: Buffer; fat: Uint32Array } | undefined;
@@ -122,17 +142,49 @@ export function readCompoundFile(buf: Buffer): CompoundFile {
     return mini;
   };
 
+  const readStream = (e: DirEntry): Buffer => {
+    if (e.size >= miniCutoff) return readChain(e.start, e.size);
+    if (e.size === 0) return Buffer.alloc(0);
+    const m = miniStream();
+    const sectors = chain(e.start, m.fat, Math.min(m.fat.length, m.stream.length / 64 + 1));
+    const parts = sectors.map((n) => m.stream.subarray(n * 64, n * 64 + 64));
+    return Buffer.concat(parts).subarray(0, e.size);
+  };
+  // A storage's entries hang off its child as a binary tree of left and right siblings; a
+  // damaged file may loop, so each entry is visited once per listing (and whoever walks down
+  // storages bounds the depth).
+  const node = (index: number): CfbEntry => {
+    const e = entries[index]!;
+    const storage = e.type !== STREAM;
+    return {
+      name: e.name,
+      storage,
+      read: () => (storage ? Buffer.alloc(0) : readStream(e)),
+      children: () => (storage ? tree(e.child) : []),
+    };
+  };
+  const tree = (start: number): CfbEntry[] => {
+    const out: CfbEntry[] = [];
+    const visited = new Set<number>();
+    const pending = [start];
+    while (pending.length > 0) {
+      const i = pending.pop()!;
+      if (i === NO_STREAM || i >= entries.length || visited.has(i)) continue;
+      visited.add(i);
+      const e = entries[i]!;
+      if (e.type === STREAM || e.type === 1) out.push(node(i));
+      pending.push(e.left, e.right);
+    }
+    return out;
+  };
   const streams = entries.filter((e) => e.type === STREAM);
+  const rootIndex = entries.findIndex((e) => e.type === ROOT);
   return {
     names: streams.map((e) => e.name),
     stream(name) {
       const e = streams.find((s) => s.name.toLowerCase() === name.toLowerCase());
-      if (e === undefined) return undefined;
-      if (e.size >= miniCutoff) return readChain(e.start, e.size);
-      const m = miniStream();
-      const sectors = chain(e.start, m.fat, Math.min(m.fat.length, m.stream.length / 64 + 1));
-      const parts = sectors.map((n) => m.stream.subarray(n * 64, n * 64 + 64));
-      return Buffer.concat(parts).subarray(0, e.size);
+      return e === undefined ? undefined : readStream(e);
     },
+    root: () => (rootIndex < 0 ? [] : tree(entries[rootIndex]!.child)),
   };
 }
