@@ -103,6 +103,33 @@ export async function* scanFileEvents(
   return yield* scanTextFile(path, opened, rest, options);
 }
 
+/**
+ * Hands `findings` out in batches of {@link BATCH}, with a progress event each MiB of `bytesRead`
+ * when given; returns how many there were.
+ */
+async function* inBatches(
+  findings: AsyncIterable<Finding>,
+  bytesRead?: () => number,
+): AsyncGenerator<FileEvent, number> {
+  let batch: Finding[] = [];
+  let count = 0;
+  let lastProgress = 0;
+  for await (const f of findings) {
+    batch.push(f);
+    count++;
+    if (batch.length >= BATCH) {
+      yield { kind: 'findings', findings: batch };
+      batch = [];
+    }
+    if (bytesRead !== undefined && bytesRead() - lastProgress >= 1 << 20) {
+      lastProgress = bytesRead();
+      yield { kind: 'progress', bytes: lastProgress };
+    }
+  }
+  if (batch.length > 0) yield { kind: 'findings', findings: batch };
+  return count;
+}
+
 /** The UTF-8 chunks of an opened text file through the engine, in batches. */
 async function* scanTextFile(
   path: string,
@@ -110,22 +137,8 @@ async function* scanTextFile(
   chunks: AsyncIterable<Uint8Array>,
   options: ScanOptions,
 ): AsyncGenerator<FileEvent, FileSummary> {
-  let batch: Finding[] = [];
-  let count = 0;
-  let lastProgress = 0;
-  for await (const f of scanStream(chunks, { ...options, format: opened.format, path })) {
-    batch.push(f);
-    count++;
-    if (batch.length >= BATCH) {
-      yield { kind: 'findings', findings: batch };
-      batch = [];
-    }
-    if (opened.bytesRead - lastProgress >= 1 << 20) {
-      lastProgress = opened.bytesRead;
-      yield { kind: 'progress', bytes: lastProgress };
-    }
-  }
-  if (batch.length > 0) yield { kind: 'findings', findings: batch };
+  const findings = scanStream(chunks, { ...options, format: opened.format, path });
+  const count = yield* inBatches(findings, () => opened.bytesRead);
   yield { kind: 'progress', bytes: opened.bytesRead };
   return {
     path,
@@ -189,8 +202,6 @@ async function* scanHtml(
   // Line starts of the source, to turn a source index into a line and a column.
   const lineStarts = [0];
   for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  let batch: Finding[] = [];
-  let count = 0;
   // Byte offsets of the text to character indices, walking forward (findings come in order).
   let byte = 0;
   let char = 0;
@@ -210,7 +221,10 @@ async function* scanHtml(
   let colAt = 0;
   let colCount = 0;
   const format = html.tableFirst ? 'tsv' : 'text';
-  for await (const f of scanStream([textBytes], { ...options, format, path })) {
+  async function* placed(): AsyncGenerator<Finding> {
+    for await (const f of scanStream([textBytes], { ...options, format, path })) yield place(f);
+  }
+  const place = (f: Finding): Finding => {
     const at = html.toSource(charAt(f.start));
     let lo = 0;
     let hi = lineStarts.length - 1;
@@ -230,14 +244,9 @@ async function* scanHtml(
       const c = source.charCodeAt(colAt);
       if (c < 0xdc00 || c > 0xdfff) colCount++;
     }
-    batch.push({ ...f, line: lo + 1, column: colCount + 1 });
-    count++;
-    if (batch.length >= BATCH) {
-      yield { kind: 'findings', findings: batch };
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield { kind: 'findings', findings: batch };
+    return { ...f, line: lo + 1, column: colCount + 1 };
+  };
+  const count = yield* inBatches(placed());
   yield { kind: 'progress', bytes: opened.bytesRead };
   return {
     path,
@@ -280,28 +289,26 @@ async function* scanContainer(
   path: string,
   findings: AsyncGenerator<Finding, ArchiveResult>,
 ): AsyncGenerator<FileEvent, FileSummary> {
-  let batch: Finding[] = [];
-  let count = 0;
-  let result: ArchiveResult;
-  try {
-    for (;;) {
-      const r = await inside(path, () => findings.next());
-      if (r.done) {
-        result = r.value;
-        break;
+  let result: ArchiveResult | undefined;
+  // The findings, each step's failure reported as the file's, the archive's result kept.
+  async function* steps(): AsyncGenerator<Finding> {
+    try {
+      for (;;) {
+        const r = await inside(path, () => findings.next());
+        if (r.done) {
+          result = r.value;
+          return;
+        }
+        yield r.value;
       }
-      batch.push(r.value);
-      count++;
-      if (batch.length >= BATCH) {
-        yield { kind: 'findings', findings: batch };
-        batch = [];
-      }
+    } finally {
+      // Left early (the consumer stopped): let the archive close.
+      await findings.return(undefined as never).catch(() => {});
     }
-  } finally {
-    // Left early (the consumer stopped): let the archive close.
-    await findings.return(undefined as never).catch(() => {});
   }
-  if (batch.length > 0) yield { kind: 'findings', findings: batch };
+  const count = yield* inBatches(steps());
+  if (result === undefined)
+    throw new ScanIoError('READ_ERROR', path, `${path}: the scan of its parts stopped early`);
   const bytes = (await stat(path)).size;
   yield { kind: 'progress', bytes };
   return {
