@@ -29,7 +29,7 @@ const MAX_DEPTH = 2;
 const MAX_NESTED_BYTES = 256 * 1024 * 1024;
 
 export interface ArchiveResult {
-  readonly kind: OfficeKind | 'zip' | 'eml' | 'msg';
+  readonly kind: OfficeKind | 'zip' | 'eml' | 'msg' | 'mbox';
   /** Entries that could not be read: encrypted, an unknown compression method, too deep or large. */
   readonly unreadable: number;
 }

@@ -12,7 +12,7 @@ import { msg } from '../../test/synth/msg.ts';
 import { name } from '../../test/synth/names.ts';
 import { xlsx } from '../../test/synth/office.ts';
 import { mulberry32 } from '../../test/synth/rng.ts';
-import { looksLikeEmail } from './scan-email.ts';
+import { looksLikeEmail, looksLikeMbox } from './scan-email.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -131,6 +131,47 @@ describe('Outlook messages', () => {
       ['原邮件!headers', 'CN_NAME', client],
       ['原邮件!headers', 'EMAIL', 'c@example.cn'],
       ['原邮件!body', 'CN_MOBILE', phone],
+    ]);
+  });
+});
+
+describe('mbox files', () => {
+  it('read message by message, numbered in part, >From escapes undone', async () => {
+    const one = mail({
+      from: [sender, 's@example.cn'],
+      to: [boss, 'b@example.cn'],
+      subject: '一',
+      body: `客户${client}，电话${phone}\n`,
+    });
+    const two = mail({
+      from: [boss, 'b@example.cn'],
+      to: [sender, 's@example.cn'],
+      subject: '二',
+      body: `From here on: 身份证号 ${id}\n`,
+    });
+    const mbox = [
+      'From sender@example.cn Mon Jan  1 10:00:00 2024',
+      one.replace(/\r\n/g, '\n'),
+      'From boss@example.cn Tue Jan  2 10:00:00 2024',
+      two.replace(/\r\n/g, '\n'),
+      'From x@example.cn Wed Jan  3 10:00:00 2024',
+      `From: a@example.cn\nSubject: plain\n\n>From the archive: 手机 ${phone2}\n`,
+    ].join('\n');
+    expect(looksLikeMbox(mbox, 'inbox')).toBe(true);
+    expect(looksLikeMbox(one, 'mail.eml')).toBe(false);
+    const path = join(dir, 'Inbox.mbox');
+    await writeFile(path, mbox);
+    const { findings, summary } = await scanFileFindings(path);
+    expect(summary).toMatchObject({ format: 'mbox' });
+    expect(findings.filter((f) => f.type !== 'EMAIL').map((f) => [f.part, f.type, f.value])).toEqual([
+      ['#1!headers', 'CN_NAME', sender],
+      ['#1!headers', 'CN_NAME', boss],
+      ['#1!body', 'CN_NAME', client],
+      ['#1!body', 'CN_MOBILE', phone],
+      ['#2!headers', 'CN_NAME', boss],
+      ['#2!headers', 'CN_NAME', sender],
+      ['#2!body', 'CN_RESIDENT_ID', id],
+      ['#3!body', 'CN_MOBILE', phone2],
     ]);
   });
 });

@@ -28,6 +28,69 @@ const MAX_DEPTH = 3;
 const HEADER_NAMES =
   /^(return-path|received|from|to|date|subject|message-id|mime-version|delivered-to|x-[\w-]+|reply-to|cc|content-type):/i;
 
+/** The separator line of an mbox file: `From sender@example.cn Mon Jan  1 10:00:00 2024`. */
+const MBOX_FROM = /^From \S+ .*\d{4}\s*$/;
+
+/** True when `head` (the start of a text file named `path`) is an mbox file of messages. */
+export function looksLikeMbox(head: string, path: string): boolean {
+  const lines = head.replace(/^\uFEFF/, '').split(/\r?\n/, 3);
+  return MBOX_FROM.test(lines[0] ?? '') && (HEADER_NAMES.test(lines[1] ?? '') || /\.(mbox|mbx)$/i.test(path));
+}
+
+/**
+ * Yields the findings of every message of an mbox file (Thunderbird, Google Takeout, Unix mail),
+ * read one message at a time from its UTF-8 `chunks`: memory holds one message, not the file.
+ * Messages are numbered from 1 in `part` (`#12!body`, `#12!客户.xlsx!Sheet1`), never named by
+ * their subject, which may be personal data itself. `>From ` escapes are undone.
+ */
+export async function* scanMbox(
+  chunks: AsyncIterable<Uint8Array>,
+  options: ScanOptions,
+  path: string,
+  maxMessageBytes: number,
+): AsyncGenerator<Finding, ArchiveResult> {
+  let unreadable = 0;
+  let n = 0;
+  let lines: string[] = [];
+  let size = 0;
+  let tail = '';
+  const flush = async function* (): AsyncGenerator<Finding, void> {
+    if (lines.length === 0) return;
+    n++;
+    if (size > maxMessageBytes) unreadable++;
+    else {
+      const message = Buffer.from(lines.join('\n'), 'utf8');
+      try {
+        const r = yield* scanEmail(message, options, path, `${path}#${n}`, `#${n}!`);
+        unreadable += r.unreadable;
+      } catch {
+        // One message that cannot be read does not stop the others.
+        unreadable++;
+      }
+    }
+    lines = [];
+    size = 0;
+  };
+  const decoder = new TextDecoder();
+  const feed = async function* (text: string): AsyncGenerator<Finding, void> {
+    const parts = (tail + text).split('\n');
+    tail = parts.pop()!;
+    for (const raw of parts) {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (MBOX_FROM.test(line) && (lines.length === 0 || lines[lines.length - 1] === '')) {
+        yield* flush();
+        continue; // the separator itself is not part of the message
+      }
+      size += line.length + 1;
+      if (size <= maxMessageBytes) lines.push(/^>+From /.test(line) ? line.slice(1) : line);
+    }
+  };
+  for await (const chunk of chunks) yield* feed(decoder.decode(chunk, { stream: true }));
+  yield* feed(`${decoder.decode()}\n`);
+  yield* flush();
+  return { kind: 'mbox', unreadable };
+}
+
 /** True when `head` (the start of a text file named `path`) is an e-mail message. */
 export function looksLikeEmail(head: string, path: string): boolean {
   const lines = head.replace(/^\uFEFF/, '').split(/\r?\n/, 40);

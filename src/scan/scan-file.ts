@@ -13,7 +13,7 @@ import { openCompound } from './io/ole.ts';
 import { type OpenedFile, openUtf8 } from './io/open.ts';
 import { isZipHead, openZipFile } from './io/zip.ts';
 import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
-import { looksLikeEmail, scanEmail, scanMessage } from './scan-email.ts';
+import { looksLikeEmail, looksLikeMbox, scanEmail, scanMbox, scanMessage } from './scan-email.ts';
 import { scanStream } from './stream.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
@@ -82,6 +82,9 @@ export async function* scanFileEvents(
   const first = await chunks.next();
   const head = first.done ? new Uint8Array(0) : first.value;
   const rest = replayChunks(head, chunks);
+  if (opened.format === 'text' && looksLikeMbox(decodeHead(head), path)) {
+    return yield* scanContainer(path, scanMbox(rest, options, path, MAX_EMAIL_BYTES));
+  }
   if (opened.format === 'text' && looksLikeEmail(decodeHead(head), path)) {
     const raw = await readText(rest, MAX_EMAIL_BYTES);
     if (raw.complete) {
