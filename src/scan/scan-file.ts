@@ -11,6 +11,7 @@ import { ScanIoError, toScanIoError } from './io/errors.ts';
 import { htmlToText, looksLikeHtml } from './io/html.ts';
 import { openCompound } from './io/ole.ts';
 import { type OpenedFile, openUtf8 } from './io/open.ts';
+import { looksLikeRtf, rtfToText } from './io/rtf.ts';
 import { isZipHead, openZipFile } from './io/zip.ts';
 import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
 import { looksLikeEmail, looksLikeMbox, scanEmail, scanMbox, scanMessage } from './scan-email.ts';
@@ -82,6 +83,11 @@ export async function* scanFileEvents(
   const first = await chunks.next();
   const head = first.done ? new Uint8Array(0) : first.value;
   const rest = replayChunks(head, chunks);
+  if (opened.format === 'text' && looksLikeRtf(decodeHead(head))) {
+    const rtf = await readText(rest, MAX_HTML_BYTES);
+    if (rtf.complete) return yield* scanRtf(path, rtf.text, opened, options);
+    return yield* scanTextFile(path, opened, replayChunks(Buffer.from(rtf.text, 'utf8'), rtf.rest), options);
+  }
   if (opened.format === 'text' && looksLikeMbox(decodeHead(head), path)) {
     return yield* scanContainer(path, scanMbox(rest, options, path, MAX_EMAIL_BYTES));
   }
@@ -154,7 +160,7 @@ async function* scanTextFile(
   };
 }
 
-/** HTML documents larger than this are scanned as plain text. */
+/** HTML and RTF documents larger than this are scanned as plain text. */
 const MAX_HTML_BYTES = 64 * 1024 * 1024;
 /** E-mail messages (attachments included) larger than this are scanned as plain text. */
 const MAX_EMAIL_BYTES = 256 * 1024 * 1024;
@@ -259,6 +265,23 @@ async function* scanHtml(
     invalidUtf8: opened.invalidUtf8,
     ...(opened.encoding !== undefined ? { encoding: opened.encoding } : {}),
   };
+}
+
+/** An RTF document's text (see io/rtf.ts) through the engine; findings name the part `document`. */
+async function* scanRtf(
+  path: string,
+  source: string,
+  opened: OpenedFile,
+  options: ScanOptions,
+): AsyncGenerator<FileEvent, FileSummary> {
+  const text = Buffer.from(rtfToText(source), 'utf8');
+  async function* found(): AsyncGenerator<Finding> {
+    for await (const f of scanStream([text], { ...options, format: 'text', path }))
+      yield { ...f, part: 'document' };
+  }
+  const count = yield* inBatches(found());
+  yield { kind: 'progress', bytes: opened.bytesRead };
+  return { path, bytes: opened.bytesRead, findings: count, format: 'rtf' };
 }
 
 /** Runs `work`, reporting any failure as a ScanIoError of the file at `path`. */

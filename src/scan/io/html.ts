@@ -23,8 +23,8 @@ export interface HtmlText {
   readonly tableFirst: boolean;
 }
 
-/** File names that hold HTML, the "xls" of web exports included. */
-const HTML_NAME = /\.(html?|xhtml|xls)$/i;
+/** File names that hold HTML, the "xls" and "doc" of web exports included. */
+const HTML_NAME = /\.(html?|xhtml|xls|doc)$/i;
 
 /**
  * True when `head` (the start of a text file named `path`) is an HTML document, or an Excel 2003
