@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanFileFindings } from '../../../test/support/scan-file.ts';
 import { mobile } from '../../../test/synth/contacts.ts';
@@ -33,6 +34,32 @@ describe('rtfToText', () => {
   it('puts table cells on one line and reads Big5 fonts when no code page is given', () => {
     const rtf = String.raw`{\rtf1{\fonttbl{\f0\fcharset136 x;}}\trowd\cellx1000\cellx2000 a\cell b\cell\row\'a4\'a4\par}`;
     expect(rtfToText(rtf)).toBe('a\tb\t\n中\n');
+  });
+
+  it('never throws on malformed input', () => {
+    const piece = fc.constantFrom(
+      '{',
+      '}',
+      '\\',
+      "\\'",
+      "\\'zz",
+      '\\u',
+      '\\u-3',
+      '\\uc9',
+      '\\par',
+      '\\*',
+      'a',
+      '中',
+      ' ',
+      '?',
+      '\\pict',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {
+        expect(typeof rtfToText(`{\\rtf1${parts.join('')}`)).toBe('string');
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('is told by its opening', () => {
