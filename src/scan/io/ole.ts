@@ -1,8 +1,8 @@
 /**
  * Office 97–2003 files, by what their compound file (cfb.ts) holds: a `Workbook` stream is an
- * Excel workbook (xls.ts), a `WordDocument` stream a Word document (doc.ts), message property
- * streams an Outlook message (msg.ts). Anything else in a compound file (an MSI, a Visio drawing,
- * PowerPoint 97) stays a skipped binary file.
+ * Excel workbook (xls.ts), a `WordDocument` stream a Word document (doc.ts), a `PowerPoint
+ * Document` stream a presentation (ppt.ts), message property streams an Outlook message (msg.ts).
+ * Anything else in a compound file (an MSI, a Visio drawing) stays a skipped binary file.
  *
  * @module
  */
@@ -12,6 +12,7 @@ import { docFromCompound } from './doc.ts';
 import { damagedFile, ScanIoError } from './errors.ts';
 import { type MsgContent, readMsg } from './msg.ts';
 import type { OfficeDocument } from './ooxml.ts';
+import { pptFromCompound } from './ppt.ts';
 import { xlsFromCompound } from './xls.ts';
 
 /** What a compound file turned out to hold. */
@@ -21,7 +22,7 @@ export type CompoundContent = { readonly office: OfficeDocument } | { readonly m
 export const MAX_COMPOUND_BYTES = 512 * 1024 * 1024;
 
 /** Names that promise an Office 97–2003 file (WPS's own extensions too). */
-export const COMPOUND_NAME = /\.(xls|xlt|doc|dot|wps|et|msg)$/i;
+export const COMPOUND_NAME = /\.(xls|xlt|doc|dot|wps|et|msg|ppt|pps|dps)$/i;
 
 /**
  * Reads a compound file held in memory as an Excel or Word 97–2003 file or an Outlook message;
@@ -31,7 +32,7 @@ export const COMPOUND_NAME = /\.(xls|xlt|doc|dot|wps|et|msg)$/i;
 export function compoundContent(bytes: Buffer, label: string): CompoundContent {
   try {
     const cf = readCompoundFile(bytes);
-    const office = xlsFromCompound(cf) ?? docFromCompound(cf);
+    const office = xlsFromCompound(cf) ?? docFromCompound(cf) ?? pptFromCompound(cf);
     if (office !== undefined) return { office };
     const root = cf.root();
     if (

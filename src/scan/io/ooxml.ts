@@ -35,7 +35,7 @@ import {
 } from './sheet-text.ts';
 import { openZipFile, type ZipArchive } from './zip.ts';
 
-export type OfficeKind = 'xlsx' | 'docx' | 'pptx' | 'xls' | 'doc';
+export type OfficeKind = 'xlsx' | 'docx' | 'pptx' | 'xls' | 'doc' | 'ppt';
 export type { CellPlace } from './sheet-text.ts';
 
 /** One part of the document, as text. */
