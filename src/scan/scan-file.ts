@@ -78,38 +78,33 @@ export async function* scanFileEvents(
     }
     return { path, skipped: 'binary', bytes: opened.bytesRead, findings: 0 };
   }
-  // HTML (web pages, and web "Excel exports" saved as .xls) is read through its markup.
+  // Documents that are text but not plain text (RTF, e-mail, HTML) are told from their first chunk,
+  // decoded once, and read through their own structure.
   const chunks = opened.chunks[Symbol.asyncIterator]();
   const first = await chunks.next();
   const head = first.done ? new Uint8Array(0) : first.value;
   const rest = replayChunks(head, chunks);
-  if (opened.format === 'text' && looksLikeRtf(decodeHead(head))) {
-    const rtf = await readText(rest, MAX_HTML_BYTES);
-    if (rtf.complete) return yield* scanRtf(path, rtf.text, opened, options);
-    return yield* scanTextFile(path, opened, replayChunks(Buffer.from(rtf.text, 'utf8'), rtf.rest), options);
-  }
-  if (opened.format === 'text' && looksLikeMbox(decodeHead(head), path)) {
+  if (opened.format !== 'text') return yield* scanTextFile(path, opened, rest, options);
+  const start = decodeHead(head);
+  // An mbox streams message by message; the others are parsed whole, up to a cap.
+  if (looksLikeMbox(start, path))
     return yield* scanContainer(path, scanMbox(rest, options, path, MAX_EMAIL_BYTES));
-  }
-  if (opened.format === 'text' && looksLikeEmail(decodeHead(head), path)) {
-    const raw = await readText(rest, MAX_EMAIL_BYTES);
-    if (raw.complete) {
-      const message = Buffer.from(raw.text, 'utf8');
-      return yield* scanContainer(path, scanEmail(message, options, path, path));
-    }
-    return yield* scanTextFile(path, opened, replayChunks(Buffer.from(raw.text, 'utf8'), raw.rest), options);
-  }
-  if (opened.format === 'text' && looksLikeHtml(decodeHead(head), path)) {
-    const html = await readText(rest, MAX_HTML_BYTES);
-    if (html.complete) return yield* scanHtml(path, html.text, opened, options);
-    return yield* scanTextFile(
-      path,
-      opened,
-      replayChunks(Buffer.from(html.text, 'utf8'), html.rest),
-      options,
-    );
-  }
-  return yield* scanTextFile(path, opened, rest, options);
+  const whole = looksLikeRtf(start)
+    ? { cap: MAX_HTML_BYTES, scan: (text: string) => scanRtf(path, text, opened, options) }
+    : looksLikeEmail(start, path)
+      ? {
+          cap: MAX_EMAIL_BYTES,
+          scan: (text: string) =>
+            scanContainer(path, scanEmail(Buffer.from(text, 'utf8'), options, path, path)),
+        }
+      : looksLikeHtml(start, path)
+        ? { cap: MAX_HTML_BYTES, scan: (text: string) => scanHtml(path, text, opened, options) }
+        : undefined;
+  if (whole === undefined) return yield* scanTextFile(path, opened, rest, options);
+  const read = await readText(rest, whole.cap);
+  if (read.complete) return yield* whole.scan(read.text);
+  // Past the cap: scanned as plain text, from the start.
+  return yield* scanTextFile(path, opened, replayChunks(Buffer.from(read.text, 'utf8'), read.rest), options);
 }
 
 /**
