@@ -137,3 +137,20 @@ describe('zip archives', () => {
     expect(error).toMatchObject({ code: 'DECOMPRESS_ERROR', path: join(dir, 'broken.zip') });
   });
 });
+
+describe('files inside archives that are not what their name says', () => {
+  it('reads an "xls" that is an HTML table as HTML, and goes on with the other entries', async () => {
+    const zip = zipSync({
+      '导出.xls': enc.encode(
+        `<table><tr><td>身份证号</td><td>手机</td></tr><tr><td>${ids[0]}</td><td>${phones[0]}</td></tr></table>`,
+      ),
+      'notes.txt': enc.encode(`手机 ${phones[1]}\n`),
+    });
+    const { findings } = await scan(zip, 'exports.zip');
+    expect(findings.map((f) => [f.part, f.type, f.value])).toEqual([
+      ['导出.xls', 'CN_RESIDENT_ID', ids[0]],
+      ['导出.xls', 'CN_MOBILE', phones[0]],
+      ['notes.txt', 'CN_MOBILE', phones[1]],
+    ]);
+  });
+});

@@ -15,11 +15,11 @@
 import type { Readable } from 'node:stream';
 import type { Entry } from 'yauzl';
 import { ScanIoError } from './io/errors.ts';
-import { COMPOUND_NAME, compoundContent } from './io/ole.ts';
+import { COMPOUND_NAME } from './io/ole.ts';
 import { type OfficeDocument, type OfficeKind, officeFromArchive } from './io/ooxml.ts';
 import { openUtf8FromStream } from './io/open.ts';
-import { openZipBuffer, ZIP_NAME, type ZipArchive } from './io/zip.ts';
-import { scanEmail, scanMessage } from './scan-email.ts';
+import { ZIP_NAME, type ZipArchive } from './io/zip.ts';
+import { scanAttachment } from './scan-email.ts';
 import { scanStream } from './stream.ts';
 import type { Finding, ScanOptions } from './types.ts';
 
@@ -102,47 +102,15 @@ export async function* scanArchive(
         continue;
       }
       const label = `${archive.label}!${name}`;
-      if (/\.eml$/i.test(name)) {
-        // A message saved into the archive: its headers, body and attachments.
+      if (/\.eml$/i.test(name) || COMPOUND_NAME.test(name) || ZIP_NAME.test(name)) {
+        // A message, archive, Office or Office 97-2003 file inside the archive: read into memory,
+        // then told by its content like an attachment (an "xls" that is HTML is read as HTML).
         if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {
           unreadable++;
           continue;
         }
-        const message = await readAll(await archive.open(entry), MAX_NESTED_BYTES, label);
-        const result = yield* scanEmail(message, options, path, label, `${prefix}${name}!`, depth + 1);
-        unreadable += result.unreadable;
-        continue;
-      }
-      if (COMPOUND_NAME.test(name)) {
-        // An Excel or Word 97-2003 file, or an Outlook message, inside the archive.
-        if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {
-          unreadable++;
-          continue;
-        }
-        const found = compoundContent(
-          await readAll(await archive.open(entry), MAX_NESTED_BYTES, label),
-          label,
-        );
-        if (found === undefined) continue;
-        const result =
-          'office' in found
-            ? yield* scanOfficeParts(found.office, options, path, `${prefix}${name}!`)
-            : yield* scanMessage(found.msg, options, path, label, `${prefix}${name}!`, depth + 1);
-        unreadable += result.unreadable;
-        continue;
-      }
-      if (ZIP_NAME.test(name)) {
-        if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {
-          unreadable++;
-          continue;
-        }
-        const inner = await openZipBuffer(
-          await readAll(await archive.open(entry), MAX_NESTED_BYTES, label),
-          label,
-        );
-        if (inner === undefined) continue; // named like a zip, but is not one: nothing to read
-        const result = yield* scanArchive(inner, options, path, `${prefix}${name}!`, depth + 1);
-        unreadable += result.unreadable;
+        const bytes = await readAll(await archive.open(entry), MAX_NESTED_BYTES, label);
+        unreadable += yield* scanAttachment(name, '', bytes, options, path, archive.label, prefix, depth);
         continue;
       }
       const opened = await openUtf8FromStream(await archive.open(entry), name);

@@ -169,10 +169,11 @@ export async function* scanEmail(
 }
 
 /**
- * One attachment (of an e-mail or an Outlook message) read like a file: a message, an archive or
- * Office file, a compound file (xls, doc, msg), or text. Returns how many parts could not be read.
+ * A file held in memory inside another (an attachment, an archive's entry) read like a file, by
+ * its content: a message, an archive or Office file, a compound file (xls, doc, ppt, msg), HTML or
+ * other text. Returns how many parts could not be read.
  */
-async function* scanAttachment(
+export async function* scanAttachment(
   name: string,
   mimeType: string,
   content: Buffer,
