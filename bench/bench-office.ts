@@ -1,9 +1,11 @@
 /**
  * `npm run bench:office`: what reading a workbook costs. Writes one HR roster (`--rows`, default
  * 100,000; nine columns: name, resident ID, mobile stored as a number, birth date stored as a date
- * serial, address, department, hire date, note) three times, as `.xlsx`, as `.xls` (on two sheets:
- * an Excel 97-2003 sheet holds 65,536 rows) and as the CSV Excel would save for it, scans each with `shiming scan --jobs 1 --format jsonl`, and reports rows/s, findings,
- * wall time and peak RSS side by side. The same values must be found in both.
+ * serial, address, department, hire date, note) four times, as `.xlsx`, as `.xls` (on two sheets:
+ * an Excel 97-2003 sheet holds 65,536 rows), as the CSV Excel would save for it and printed to PDF,
+ * scans each with `shiming scan --jobs 1 --format jsonl`, and reports rows/s, findings, wall time
+ * and peak RSS side by side. The same values must be found in the workbooks and the CSV; the
+ * PDF's are shown beside the CSV's.
  *
  * Flags: `--rows`, `--repeats` (best of, default 2), `--keep`.
  *
@@ -15,6 +17,7 @@ import { mobile } from '../test/synth/contacts.ts';
 import { residentId } from '../test/synth/ids.ts';
 import { address, name } from '../test/synth/names.ts';
 import { type XlsxCell, xlsx } from '../test/synth/office.ts';
+import { type PdfPage, pdf } from '../test/synth/pdf.ts';
 import { mulberry32 } from '../test/synth/rng.ts';
 import { type XlsCell, xls } from '../test/synth/xls.ts';
 import { checkFlags, fmt, machine, mb, mdTable, num, OUT_DIR, parseFlags } from './lib/cli.ts';
@@ -33,10 +36,34 @@ function isoDate(serial: number): string {
   return new Date(Date.UTC(1899, 11, 30) + serial * 86_400_000).toISOString().slice(0, 10);
 }
 
-function roster(): { book: Uint8Array; legacy: Uint8Array; csv: string } {
+/** Where each column starts on a printed page, in points (A4 portrait, 6-point type). */
+const PDF_COLUMNS = [15, 40, 75, 142, 190, 235, 440, 475, 520];
+const PDF_ROWS_PER_PAGE = 60;
+
+/**
+ * The roster "printed to PDF" as Excel prints by default: the header on the first page only, each
+ * row's cells on one baseline.
+ */
+function printed(lines: readonly (readonly string[])[]): Uint8Array {
+  const pages: PdfPage[] = [];
+  for (let at = 0; at < lines.length; at += PDF_ROWS_PER_PAGE) {
+    const rows = [...(at === 0 ? [HEADER] : []), ...lines.slice(at, at + PDF_ROWS_PER_PAGE)];
+    pages.push({
+      texts: rows.flatMap((cells, r) =>
+        cells.flatMap((text, c) =>
+          text === '' ? [] : [{ x: PDF_COLUMNS[c]!, y: 800 - r * 12, text, size: 6 }],
+        ),
+      ),
+    });
+  }
+  return pdf(pages);
+}
+
+function roster(): { book: Uint8Array; legacy: Uint8Array; csv: string; printed: Uint8Array } {
   const rng = mulberry32(2026);
   const rows: XlsxCell[][] = [HEADER];
   const lines = [HEADER.join(',')];
+  const cellsOfLines: string[][] = [];
   for (let i = 0; i < ROWS; i++) {
     const m = mobile(rng, { format: 'plain' });
     const born = 25_000 + (i % 12_000);
@@ -63,11 +90,19 @@ function roster(): { book: Uint8Array; legacy: Uint8Array; csv: string } {
       { date: hired },
       cells[8],
     ]);
-    lines.push(
-      [cells[0], cells[1], cells[2], m, isoDate(born), cells[5], cells[6], isoDate(hired), cells[8]].join(
-        ',',
-      ),
-    );
+    const text = [
+      String(cells[0]),
+      cells[1],
+      cells[2],
+      m,
+      isoDate(born),
+      cells[5],
+      cells[6],
+      isoDate(hired),
+      cells[8],
+    ];
+    lines.push(text.join(','));
+    cellsOfLines.push(text);
   }
   // An .xls sheet holds 65,536 rows: the legacy workbook continues on further sheets, each with the header.
   const sheets = [];
@@ -77,22 +112,29 @@ function roster(): { book: Uint8Array; legacy: Uint8Array; csv: string } {
       rows: [HEADER, ...(rows.slice(at, at + 65_000) as XlsCell[][])],
     });
   }
-  return { book: xlsx([{ name: '花名册', rows }]), legacy: xls(sheets), csv: `${lines.join('\r\n')}\r\n` };
+  return {
+    book: xlsx([{ name: '花名册', rows }]),
+    legacy: xls(sheets),
+    csv: `${lines.join('\r\n')}\r\n`,
+    printed: printed(cellsOfLines),
+  };
 }
 
 const scanner = resolveScanner();
 const dir = join(OUT_DIR, 'office');
 mkdirSync(dir, { recursive: true });
-process.stderr.write(`writing a ${ROWS}-row roster as xlsx and csv… `);
-const { book, legacy, csv } = roster();
+process.stderr.write(`writing a ${ROWS}-row roster as xlsx, xls, csv and pdf… `);
+const { book, legacy, csv, printed: asPdf } = roster();
 const files = [
   ['xlsx', join(dir, 'roster.xlsx')],
   ['xls', join(dir, 'roster.xls')],
   ['csv', join(dir, 'roster.csv')],
+  ['pdf', join(dir, 'roster.pdf')],
 ] as const;
 writeFileSync(files[0][1], book);
 writeFileSync(files[1][1], legacy);
 writeFileSync(files[2][1], csv);
+writeFileSync(files[3][1], asPdf);
 process.stderr.write('done\n');
 
 const table: string[][] = [];
@@ -133,7 +175,9 @@ for (const [label, file] of files) {
   ]);
   results.push({ label, bytes, seconds: best!.secs, findings: best!.findings, peakRssKB: best!.rss });
 }
-const types = [...new Set([...found.xlsx!.keys(), ...found.xls!.keys(), ...found.csv!.keys()])].sort();
+const types = [
+  ...new Set([...found.xlsx!.keys(), ...found.xls!.keys(), ...found.csv!.keys(), ...found.pdf!.keys()]),
+].sort();
 const same = types.every(
   (t) => found.xlsx!.get(t) === found.csv!.get(t) && found.xls!.get(t) === found.csv!.get(t),
 );
@@ -145,6 +189,10 @@ console.log(
 console.log(mdTable(['file', 'MB on disk', 's', 'rows/s', 'MB/s', 'findings', 'peak RSS MB'], table));
 console.log(
   `\nFindings by type (xlsx / xls / csv): ${types.map((t) => `${t} ${found.xlsx!.get(t) ?? 0}/${found.xls!.get(t) ?? 0}/${found.csv!.get(t) ?? 0}`).join(', ')}${same ? ' — identical' : ' — DIFFERENT'}`,
+);
+// A printed page has no columns to read a field from: what PDF finds is reported beside the CSV.
+console.log(
+  `Findings by type (pdf / csv): ${types.map((t) => `${t} ${found.pdf!.get(t) ?? 0}/${found.csv!.get(t) ?? 0}`).join(', ')}`,
 );
 writeFileSync(
   join(OUT_DIR, 'bench-office.json'),

@@ -18,6 +18,7 @@ import { ScanIoError } from './io/errors.ts';
 import { COMPOUND_NAME } from './io/ole.ts';
 import { type OfficeDocument, type OfficeKind, officeFromArchive } from './io/ooxml.ts';
 import { openUtf8FromStream } from './io/open.ts';
+import { PDF_NAME } from './io/pdf.ts';
 import { ZIP_NAME, type ZipArchive } from './io/zip.ts';
 import { scanAttachment } from './scan-email.ts';
 import { scanStream } from './stream.ts';
@@ -65,7 +66,13 @@ export async function* scanOfficeParts(
   try {
     for await (const part of office.parts()) {
       const name = prefix + part.name;
+      const before = part.linesBefore ?? 0;
       for await (const f of scanStream(part.chunks, { ...options, format: part.format, path })) {
+        if (before > 0) {
+          if (f.line <= before) continue;
+          yield { ...f, line: f.line - before, part: name };
+          continue;
+        }
         const cell = part.locate?.(f.start);
         yield cell === undefined
           ? { ...f, part: name }
@@ -75,7 +82,10 @@ export async function* scanOfficeParts(
   } finally {
     office.close();
   }
-  return { kind: office.kind, unreadable: office.encrypted === true ? 1 : 0 };
+  return {
+    kind: office.kind,
+    unreadable: (office.encrypted === true ? 1 : 0) + (office.unreadableParts?.() ?? 0),
+  };
 }
 
 /**
@@ -102,8 +112,8 @@ export async function* scanArchive(
         continue;
       }
       const label = `${archive.label}!${name}`;
-      if (/\.eml$/i.test(name) || COMPOUND_NAME.test(name) || ZIP_NAME.test(name)) {
-        // A message, archive, Office or Office 97-2003 file inside the archive: read into memory,
+      if (/\.eml$/i.test(name) || COMPOUND_NAME.test(name) || ZIP_NAME.test(name) || PDF_NAME.test(name)) {
+        // A message, archive, Office, Office 97-2003 file or PDF inside the archive: read into memory,
         // then told by its content like an attachment (an "xls" that is HTML is read as HTML).
         if (depth + 1 > MAX_DEPTH || entry.uncompressedSize > MAX_NESTED_BYTES) {
           unreadable++;

@@ -17,6 +17,7 @@ import { htmlToText, looksLikeHtml } from './io/html.ts';
 import type { MsgContent } from './io/msg.ts';
 import { compoundContent } from './io/ole.ts';
 import { openUtf8FromBytes } from './io/open.ts';
+import { isPdfHead, pdfFromBytes } from './io/pdf.ts';
 import { isZipHead, openZipBuffer } from './io/zip.ts';
 import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
 import { scanStream } from './stream.ts';
@@ -188,6 +189,9 @@ export async function* scanAttachment(
   if (mimeType === 'message/rfc822' || /\.eml$/i.test(name)) {
     if (depth + 1 > MAX_DEPTH) return 1;
     return (yield* scanEmail(content, options, path, innerLabel, inner, depth + 1)).unreadable;
+  }
+  if (isPdfHead(content)) {
+    return (yield* scanOfficeParts(await pdfFromBytes(content, innerLabel), options, path, inner)).unreadable;
   }
   if (isZipHead(content)) {
     const archive = await openZipBuffer(content, innerLabel);

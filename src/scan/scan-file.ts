@@ -11,6 +11,7 @@ import { ScanIoError, toScanIoError } from './io/errors.ts';
 import { htmlToText, looksLikeHtml } from './io/html.ts';
 import { openCompound } from './io/ole.ts';
 import { type OpenedFile, openUtf8 } from './io/open.ts';
+import { isPdfHead, openPdf } from './io/pdf.ts';
 import { looksLikeRtf, rtfToText } from './io/rtf.ts';
 import { isZipHead, openZipFile } from './io/zip.ts';
 import { type ArchiveResult, scanArchive, scanOfficeParts } from './scan-archive.ts';
@@ -63,6 +64,7 @@ export async function* scanFileEvents(
     // Zips (Office files among them) and Office 97-2003 files are binary to the sniffer: what
     // they hold is read part by part.
     const head = await inside(path, () => readHead(path, 8));
+    if (isPdfHead(head)) return yield* scanContainer(path, scanPdf(path, options));
     if (isZipHead(head)) {
       const archive = await inside(path, () => openZipFile(path));
       if (archive !== undefined) return yield* scanContainer(path, scanArchive(archive, options, path));
@@ -339,6 +341,11 @@ async function* scanContainer(
     format: result.kind,
     ...(result.unreadable > 0 ? { unreadableEntries: result.unreadable } : {}),
   };
+}
+
+/** A PDF's pages (see io/pdf.ts) through the engine. */
+async function* scanPdf(path: string, options: ScanOptions): AsyncGenerator<Finding, ArchiveResult> {
+  return yield* scanOfficeParts(await openPdf(path), options, path);
 }
 
 /** `scanFileEvents` with callbacks (the worker threads post each event back). */

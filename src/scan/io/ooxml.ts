@@ -35,7 +35,8 @@ import {
 } from './sheet-text.ts';
 import { openZipFile, type ZipArchive } from './zip.ts';
 
-export type OfficeKind = 'xlsx' | 'docx' | 'pptx' | 'xls' | 'doc' | 'ppt';
+/** Documents read part by part (PDF among them: its parts are pages). */
+export type OfficeKind = 'xlsx' | 'docx' | 'pptx' | 'xls' | 'doc' | 'ppt' | 'pdf';
 export type { CellPlace } from './sheet-text.ts';
 
 /** One part of the document, as text. */
@@ -51,6 +52,11 @@ export interface OfficePart {
    * in increasing order (the engine yields findings in order); rows far behind are forgotten.
    */
   readonly locate?: (offset: number) => CellPlace | undefined;
+  /**
+   * Lines put before the part's own text (a PDF page continuing a table gets its header there):
+   * taken off findings' line numbers, and findings on them dropped.
+   */
+  readonly linesBefore?: number;
 }
 
 /** An opened Office file. */
@@ -60,6 +66,8 @@ export interface OfficeDocument {
   readonly encrypted?: boolean;
   /** The parts worth scanning, in reading order. */
   parts(): AsyncIterable<OfficePart>;
+  /** Parts found unreadable while reading (a PDF with no text: a scan); asked after `parts`. */
+  unreadableParts?(): number;
   close(): void;
 }
 

@@ -1,0 +1,322 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanFileFindings } from '../../../test/support/scan-file.ts';
+import { mobile } from '../../../test/synth/contacts.ts';
+import { residentId } from '../../../test/synth/ids.ts';
+import { mail } from '../../../test/synth/mail.ts';
+import { name } from '../../../test/synth/names.ts';
+import { type PdfPage, pdf } from '../../../test/synth/pdf.ts';
+import { mulberry32 } from '../../../test/synth/rng.ts';
+import type { FileSummary } from '../scan-file.ts';
+import type { Finding } from '../types.ts';
+import { ScanIoError } from './errors.ts';
+import { isPdfHead, layoutLines, layoutRuns, pageText, pdfFromBytes } from './pdf.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'shiming-pdf-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let n = 0;
+async function scan(bytes: Uint8Array, ext = 'pdf'): Promise<{ findings: Finding[]; summary: FileSummary }> {
+  const path = join(dir, `p${n++}.${ext}`);
+  await writeFile(path, bytes);
+  return scanFileFindings(path, { showValues: true });
+}
+
+/** What a PDF's parts hold, as text. */
+async function partsOf(bytes: Uint8Array): Promise<Record<string, string>> {
+  const doc = await pdfFromBytes(bytes, 'test.pdf');
+  const out: Record<string, string> = {};
+  try {
+    for await (const part of doc.parts()) {
+      let text = '';
+      for await (const chunk of part.chunks) text += Buffer.from(chunk).toString('utf8');
+      out[part.name] = text;
+    }
+  } finally {
+    doc.close();
+  }
+  return out;
+}
+
+const rng = mulberry32(47);
+const who = name(rng);
+const id = residentId(rng);
+const phone = mobile(rng, { format: 'plain' });
+const other = mobile(rng, { format: 'plain' });
+
+const run = (str: string, x: number, y: number, extra: Partial<{ width: number; hasEOL: boolean }> = {}) => ({
+  str,
+  x,
+  y,
+  size: 10,
+  // Full-width characters 10 wide, ASCII half that (as in SimSun at 10 points).
+  width: extra.width ?? [...str].reduce((w, c) => w + (c.charCodeAt(0) < 0x80 ? 5 : 10), 0),
+  hasEOL: extra.hasEOL ?? false,
+});
+
+describe('laying text runs out as lines', () => {
+  it('joins glyphs set one by one, and breaks lines on a new baseline', () => {
+    const glyphs = [...'13812345678'].map((c, i) => run(c, 100 + i * 5, 700));
+    expect(layoutRuns([run('手机', 80, 700, { width: 20 }), ...glyphs, run('地址', 80, 680)])).toBe(
+      '手机13812345678\n地址',
+    );
+  });
+
+  it('turns a cell-wide gap into a tab and a word gap into a space', () => {
+    expect(layoutRuns([run('姓名', 0, 500), run('张伟', 200, 500), run('先生', 221, 500)])).toBe(
+      '姓名\t张伟先生',
+    );
+    expect(layoutRuns([run('Tel', 0, 500), run('139', 22, 500)])).toBe('Tel 139');
+  });
+
+  it("keeps PDF.js's own break and space runs without doubling them", () => {
+    expect(
+      layoutRuns([
+        run('甲', 0, 500),
+        run('', 10, 500, { hasEOL: true }),
+        run(' ', 10, 500),
+        run('乙', 0, 480),
+        run(' ', 10, 480),
+        run('丙', 12, 480),
+      ]),
+    ).toBe('甲\n乙 丙');
+  });
+
+  it('never loses or reorders the characters of the runs (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            str: fc.string({ maxLength: 6 }),
+            x: fc.integer({ min: 0, max: 600 }),
+            y: fc.integer({ min: 0, max: 800 }),
+            size: fc.integer({ min: 1, max: 30 }),
+            width: fc.integer({ min: 0, max: 200 }),
+            hasEOL: fc.boolean(),
+          }),
+          { maxLength: 30 },
+        ),
+        (runs) => {
+          const kept = runs.filter((r) => r.str.trim() !== '').map((r) => r.str.replace(/\s/g, ''));
+          expect(layoutRuns(runs).replace(/\s/g, '')).toBe(kept.join(''));
+        },
+      ),
+    );
+  });
+});
+
+describe('pages that are tables', () => {
+  const row = (y: number, ...cells: [string, number][]) => cells.map(([str, x]) => run(str, x, y));
+  const header = row(700, ['姓名', 0], ['身份证号', 100], ['手机', 300], ['备注', 400]);
+
+  it('are read as TSV under their header, each cell in the column it overlaps most', () => {
+    const lines = layoutLines([
+      run('员工名单', 0, 760),
+      ...header,
+      // The ID starts left of its label's start, the mobile is right-aligned, the note is empty.
+      ...row(680, [who, 0], [id, 90], [phone, 310]),
+      ...row(660, [who, 0], [phone, 305], ['离职', 400]),
+    ]);
+    const page = pageText(lines, undefined);
+    expect(page).toMatchObject({ format: 'tsv', linesBefore: 0 });
+    expect(page.text).toBe(
+      `员工名单\n姓名\t身份证号\t手机\t备注\n${who}\t${id}\t${phone}\t\n${who}\t\t${phone}\t离职`,
+    );
+  });
+
+  it('carry their header to the next page, which gets it as an added first line', () => {
+    const first = pageText(layoutLines([...header, ...row(680, [who, 0], [id, 100])]), undefined);
+    const next = pageText(layoutLines(row(780, [who, 0], [id, 100], [phone, 300])), first.columns);
+    expect(next).toMatchObject({ format: 'tsv', linesBefore: 1 });
+    expect(next.text).toBe(`姓名\t身份证号\t手机\t备注\n${who}\t${id}\t${phone}\t`);
+    // A page of prose after the table is not read under its header.
+    const prose = pageText(
+      layoutLines([run('第二部分 说明', 0, 780), run('以上名单请勿外传。', 0, 760)]),
+      first.columns,
+    );
+    expect(prose).toMatchObject({
+      format: 'text',
+      linesBefore: 0,
+      text: '第二部分 说明\n以上名单请勿外传。',
+    });
+  });
+
+  it('stay plain text when their rows do not fit the header', () => {
+    const clash = layoutLines([
+      ...header,
+      ...row(680, ['甲', 0], ['乙', 20], ['丙', 40]),
+      ...row(660, ['丁', 0], ['戊', 25]),
+    ]);
+    expect(pageText(clash, undefined).format).toBe('text');
+    // Two labels make no header (a form's "label value" pairs are not a table).
+    expect(pageText(layoutLines(row(700, ['姓名', 0], ['性别', 100])), undefined).format).toBe('text');
+  });
+});
+
+describe('PDF files', () => {
+  const pages: PdfPage[] = [
+    {
+      texts: [
+        { x: 72, y: 760, text: '员工信息登记表', size: 16 },
+        { x: 72, y: 720, text: '姓名' },
+        { x: 200, y: 720, text: who },
+        { x: 72, y: 700, text: '身份证号', font: 'gb' },
+        { x: 200, y: 700, text: id, font: 'latin' },
+        { x: 72, y: 680, text: `联系电话${phone}`, show: 'glyphs' },
+      ],
+    },
+    { texts: [{ x: 72, y: 760, text: `紧急联系人电话：${other}，请勿外传。`, show: 'kerned' }] },
+  ];
+
+  it('reads the text of each page, whatever encoding its fonts use', async () => {
+    const parts = await partsOf(pdf(pages));
+    expect(parts.page1).toBe(`员工信息登记表\n姓名\t${who}\n身份证号\t${id}\n联系电话${phone}\n`);
+    expect(parts.page2).toBe(`紧急联系人电话：${other}，请勿外传。\n`);
+  });
+
+  it('finds PI page by page, the part naming the page', async () => {
+    for (const compress of [true, false]) {
+      const { findings, summary } = await scan(pdf(pages, { compress }));
+      expect(summary).toMatchObject({ format: 'pdf', findings: findings.length });
+      expect(summary.unreadableEntries).toBeUndefined();
+      const got = findings.map((f) => [f.part, f.type, f.value, f.line]);
+      expect(got).toEqual(
+        expect.arrayContaining([
+          ['page1', 'CN_NAME', who, 2],
+          ['page1', 'CN_RESIDENT_ID', id, 3],
+          ['page1', 'CN_MOBILE', phone, 4],
+          ['page2', 'CN_MOBILE', other, 1],
+        ]),
+      );
+    }
+  });
+
+  it('reads filled form fields and the document information', async () => {
+    const form = pdf(
+      [
+        {
+          texts: [{ x: 72, y: 760, text: '居住证申领登记表' }],
+          fields: [
+            { name: 'xm', label: '申请人姓名', value: who },
+            { name: 'sfzh', label: '公民身份号码', value: id },
+            { name: 'lxdh', value: phone },
+          ],
+        },
+      ],
+      { info: { Title: '申请表', Author: who } },
+    );
+    const parts = await partsOf(form);
+    expect(parts.metadata).toBe(`标题：申请表\n作者：${who}\n`);
+    expect(parts.page1).toBe(`居住证申领登记表\n申请人姓名：${who}\n公民身份号码：${id}\nlxdh：${phone}\n`);
+    const { findings } = await scan(form);
+    expect(findings.map((f) => [f.part, f.type, f.value])).toEqual(
+      expect.arrayContaining([
+        ['page1', 'CN_NAME', who],
+        ['page1', 'CN_RESIDENT_ID', id],
+        ['page1', 'CN_MOBILE', phone],
+      ]),
+    );
+  });
+
+  it('reads a printed table across pages, fields from its header and lines of each page', async () => {
+    const people = Array.from({ length: 6 }, () => [
+      name(rng),
+      residentId(rng),
+      mobile(rng, { format: 'plain' }),
+    ]);
+    const printed = pdf(
+      [people.slice(0, 3), people.slice(3)].map((rows, p) => ({
+        texts: [
+          ...(p === 0
+            ? ['序号', '姓名', '身份证号', '联系电话'].map((text, c) => ({ x: 40 + c * 90, y: 780, text }))
+            : []),
+          ...rows.flatMap((cells, r) =>
+            [String(p * 3 + r + 1), ...cells].map((text, c) => ({
+              x: 40 + c * 90,
+              y: 760 - r * 20,
+              text,
+              size: 9,
+            })),
+          ),
+        ],
+      })),
+    );
+    const { findings } = await scan(printed);
+    const ids = findings
+      .filter((f) => f.type === 'CN_RESIDENT_ID')
+      .map((f) => [f.part, f.line, f.field, f.value]);
+    expect(ids).toEqual([
+      ['page1', 2, '身份证号', people[0]![1]],
+      ['page1', 3, '身份证号', people[1]![1]],
+      ['page1', 4, '身份证号', people[2]![1]],
+      ['page2', 1, '身份证号', people[3]![1]],
+      ['page2', 2, '身份证号', people[4]![1]],
+      ['page2', 3, '身份证号', people[5]![1]],
+    ]);
+    expect(findings.filter((f) => f.type === 'CN_NAME').map((f) => f.field)).toEqual(
+      new Array(6).fill('姓名'),
+    );
+  });
+
+  it('counts a PDF without any text (a scan) as unreadable', async () => {
+    const { findings, summary } = await scan(
+      pdf([
+        { texts: [], imageOnly: true },
+        { texts: [], imageOnly: true },
+      ]),
+    );
+    expect(findings).toEqual([]);
+    expect(summary).toMatchObject({ format: 'pdf', unreadableEntries: 1 });
+    // A scanned page beside pages of text is not: the text was read.
+    expect(
+      (await scan(pdf([...pages, { texts: [], imageOnly: true }]))).summary.unreadableEntries,
+    ).toBeUndefined();
+  });
+
+  it('reads PDFs inside archives and attached to e-mail', async () => {
+    const zipped = zipSync({ '人事/员工信息.pdf': pdf(pages), '说明.txt': new TextEncoder().encode('无') });
+    const inZip = await scan(zipped, 'zip');
+    expect(inZip.findings.map((f) => [f.part, f.type])).toEqual(
+      expect.arrayContaining([
+        ['人事/员工信息.pdf!page1', 'CN_RESIDENT_ID'],
+        ['人事/员工信息.pdf!page2', 'CN_MOBILE'],
+      ]),
+    );
+    const message = mail({
+      subject: '资料',
+      from: ['人事部', 'hr@example.cn'],
+      to: ['财务部', 'cw@example.cn'],
+      body: '见附件。',
+      attachments: [{ name: '员工信息.pdf', type: 'application/pdf', data: pdf(pages) }],
+    });
+    const attached = await scan(new TextEncoder().encode(message), 'eml');
+    expect(attached.findings.map((f) => [f.part, f.type])).toContainEqual([
+      '员工信息.pdf!page1',
+      'CN_RESIDENT_ID',
+    ]);
+  });
+
+  it('reports a damaged PDF as a damaged file, without taking the scan down', async () => {
+    const bad = new TextEncoder().encode('%PDF-1.7\nthis is not a PDF body at all\n%%EOF\n');
+    await expect(scan(bad)).rejects.toSatisfy(
+      (e) => e instanceof ScanIoError && e.code === 'DECOMPRESS_ERROR',
+    );
+    const truncated = pdf(pages).subarray(0, 200);
+    await expect(scan(truncated)).rejects.toBeInstanceOf(ScanIoError);
+  });
+
+  it('knows a PDF by its first bytes only', () => {
+    expect(isPdfHead(new TextEncoder().encode('%PDF-1.4\n'))).toBe(true);
+    expect(isPdfHead(new TextEncoder().encode('see %PDF-1.4 spec'))).toBe(false);
+    expect(isPdfHead(new Uint8Array(0))).toBe(false);
+  });
+});
