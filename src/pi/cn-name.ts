@@ -87,6 +87,14 @@ export const NAME_CUES_BEFORE: readonly string[] = [
   '当事人',
   '报案人',
   '填表人',
+  // Who made, checked or signed off a report or form (a PDF report's footer, a file's author).
+  '制表人',
+  '编制人',
+  '审核人',
+  '复核人',
+  '审批人',
+  '录入人',
+  '作者',
   '收款人',
   '付款人',
   '汇款人',
@@ -117,6 +125,7 @@ export const NAME_CUES_BEFORE: readonly string[] = [
   'customer_name',
   'consignee',
   'receiver',
+  'author',
   // Keys of log lines and query strings (`user=张三`, `owner:李明`), and the pinyin initials
   // Chinese schemas use for 姓名 / 联系人 / 收件人 / 收货人.
   'user',

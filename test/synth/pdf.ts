@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { createCipheriv, createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
 export interface PdfText {
@@ -39,6 +40,86 @@ export interface PdfOptions {
   readonly compress?: boolean;
   /** The document information dictionary (Title, Author…). */
   readonly info?: Readonly<Record<string, string>>;
+  /**
+   * Encrypt with the standard security handler (revision 4, AES-128): an empty `user` password
+   * opens the file (restrictions only, as "secured" PDFs are); another one must be given.
+   */
+  readonly encrypt?: { readonly owner: string; readonly user?: string };
+}
+
+/** Password padding of the standard security handler (ISO 32000-1, 7.6.3.3). */
+const PAD = Buffer.from('28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A', 'hex');
+const ID0 = Buffer.from('0123456789ABCDEF0123456789ABCDEF', 'hex');
+const PERMISSIONS = -3904;
+
+const md5 = (...parts: Uint8Array[]): Buffer => {
+  const h = createHash('md5');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+const padded = (password: string): Buffer =>
+  Buffer.concat([Buffer.from(password, 'latin1'), PAD]).subarray(0, 32);
+
+function rc4(key: Uint8Array, data: Uint8Array): Buffer {
+  const box = Array.from({ length: 256 }, (_, i) => i);
+  for (let i = 0, j = 0; i < 256; i++) {
+    j = (j + box[i]! + key[i % key.length]!) & 255;
+    [box[i], box[j]] = [box[j]!, box[i]!];
+  }
+  const out = Buffer.alloc(data.length);
+  for (let k = 0, i = 0, j = 0; k < data.length; k++) {
+    i = (i + 1) & 255;
+    j = (j + box[i]!) & 255;
+    [box[i], box[j]] = [box[j]!, box[i]!];
+    out[k] = data[k]! ^ box[(box[i]! + box[j]!) & 255]!;
+  }
+  return out;
+}
+
+/** RC4 with `key`, then 19 more passes with the key's bytes XORed with the pass number. */
+function rc4Rounds(key: Buffer, data: Uint8Array): Buffer {
+  let out = rc4(key, data);
+  for (let i = 1; i <= 19; i++)
+    out = rc4(
+      key.map((b) => b ^ i),
+      out,
+    );
+  return out;
+}
+
+/** The /O and /U entries and the file key (algorithms 2, 3 and 5, revision 4). */
+function securityHandler(owner: string, user: string): { o: Buffer; u: Buffer; key: Buffer } {
+  let h = md5(padded(owner));
+  for (let i = 0; i < 50; i++) h = md5(h);
+  const o = rc4Rounds(h.subarray(0, 16), padded(user));
+  const p = Buffer.alloc(4);
+  p.writeInt32LE(PERMISSIONS);
+  let k = md5(padded(user), o, p, ID0);
+  for (let i = 0; i < 50; i++) k = md5(k.subarray(0, 16));
+  const key = k.subarray(0, 16);
+  const u = Buffer.concat([rc4Rounds(key, md5(PAD, ID0)), Buffer.alloc(16)]);
+  return { o, u, key };
+}
+
+/** AESV2 encryption of one string or stream of object `num` (algorithm 1 with AES). */
+function aesv2(fileKey: Buffer, num: number, data: Uint8Array): Buffer {
+  const objectKey = md5(
+    fileKey,
+    Buffer.from([num & 255, (num >> 8) & 255, (num >> 16) & 255, 0, 0]),
+    Buffer.from('sAlT'),
+  );
+  // A fixed IV per object keeps fixtures reproducible; real writers draw it at random.
+  const iv = md5(Buffer.from(`iv ${num}`)).subarray(0, 16);
+  const cipher = createCipheriv('aes-128-cbc', objectKey.subarray(0, 16), iv);
+  return Buffer.concat([iv, cipher.update(data), cipher.final()]);
+}
+
+/** A dictionary's strings encrypted for object `num`: literal and hex strings become hex. */
+function encryptStrings(dict: string, fileKey: Buffer, num: number): string {
+  const hex = (bytes: Uint8Array) => `<${Buffer.from(bytes).toString('hex').toUpperCase()}>`;
+  return dict
+    .replace(/\(([^()\\]*)\)/g, (_, text: string) => hex(aesv2(fileKey, num, Buffer.from(text, 'latin1'))))
+    .replace(/<([0-9A-Fa-f]+)>/g, (_, h: string) => hex(aesv2(fileKey, num, Buffer.from(h, 'hex'))));
 }
 
 /** A PDF text string: UTF-16BE with its byte-order mark, in hex. */
@@ -149,20 +230,15 @@ function contentStream(page: PdfPage, cids: Map<string, number>): string {
 export function pdf(pages: readonly PdfPage[], options: PdfOptions = {}): Uint8Array {
   const compress = options.compress ?? true;
   const cids = cidTable(pages);
-  const objects: (string | Buffer)[] = [];
-  const add = (body: string | Buffer): number => {
+  type Stream = { readonly dict: string; readonly data: Buffer };
+  const objects: (string | Stream)[] = [];
+  const add = (body: string | Stream): number => {
     objects.push(body);
     return objects.length;
   };
-  const stream = (text: string, dict = ''): Buffer => {
+  const stream = (text: string): Stream => {
     const raw = Buffer.from(text, 'latin1');
-    const data = compress ? deflateSync(raw) : raw;
-    const filter = compress ? ' /Filter /FlateDecode' : '';
-    return Buffer.concat([
-      Buffer.from(`<< /Length ${data.length}${filter}${dict} >>\nstream\n`, 'latin1'),
-      data,
-      Buffer.from('\nendstream', 'latin1'),
-    ]);
+    return compress ? { dict: ' /Filter /FlateDecode', data: deflateSync(raw) } : { dict: '', data: raw };
   };
 
   const catalog = add('');
@@ -221,6 +297,28 @@ export function pdf(pages: readonly PdfPage[], options: PdfOptions = {}): Uint8A
   objects[pagesId - 1] =
     `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
 
+  const security =
+    options.encrypt === undefined
+      ? undefined
+      : securityHandler(options.encrypt.owner, options.encrypt.user ?? '');
+  const encryptId =
+    security === undefined
+      ? undefined
+      : add(
+          `<< /Filter /Standard /V 4 /R 4 /Length 128 /CF << /StdCF << /CFM /AESV2 /AuthEvent /DocOpen /Length 16 >> >> /StmF /StdCF /StrF /StdCF /O <${security.o.toString('hex')}> /U <${security.u.toString('hex')}> /P ${PERMISSIONS} >>`,
+        );
+  const serialise = (body: string | Stream, num: number): Buffer => {
+    const encrypted = security !== undefined && num !== encryptId;
+    if (typeof body === 'string')
+      return Buffer.from(encrypted ? encryptStrings(body, security.key, num) : body, 'latin1');
+    const data = encrypted ? aesv2(security.key, num, body.data) : body.data;
+    return Buffer.concat([
+      Buffer.from(`<< /Length ${data.length}${body.dict} >>\nstream\n`, 'latin1'),
+      data,
+      Buffer.from('\nendstream', 'latin1'),
+    ]);
+  };
+
   // A binary comment after the header, as real writers put one.
   const chunks: Buffer[] = [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
   let offset = chunks[0]!.length;
@@ -229,7 +327,7 @@ export function pdf(pages: readonly PdfPage[], options: PdfOptions = {}): Uint8A
     offsets.push(offset);
     const obj = Buffer.concat([
       Buffer.from(`${i + 1} 0 obj\n`, 'latin1'),
-      typeof body === 'string' ? Buffer.from(body, 'latin1') : body,
+      serialise(body, i + 1),
       Buffer.from('\nendobj\n', 'latin1'),
     ]);
     chunks.push(obj);
@@ -241,7 +339,7 @@ export function pdf(pages: readonly PdfPage[], options: PdfOptions = {}): Uint8A
     '0000000000 65535 f ',
     ...offsets.map((o) => `${o.toString().padStart(10, '0')} 00000 n `),
     'trailer',
-    `<< /Size ${objects.length + 1} /Root ${catalog} 0 R${info === undefined ? '' : ` /Info ${info} 0 R`} /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] >>`,
+    `<< /Size ${objects.length + 1} /Root ${catalog} 0 R${info === undefined ? '' : ` /Info ${info} 0 R`}${encryptId === undefined ? '' : ` /Encrypt ${encryptId} 0 R`} /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] >>`,
     'startxref',
     String(offset),
     '%%EOF',

@@ -282,6 +282,21 @@ describe('PDF files', () => {
     ).toBeUndefined();
   });
 
+  it('reads a PDF "secured" with an owner password only, and counts one that needs a password', async () => {
+    const secured = await scan(pdf(pages, { encrypt: { owner: 'owner-secret' }, info: { Author: who } }));
+    expect(secured.summary.unreadableEntries).toBeUndefined();
+    expect(secured.findings.map((f) => [f.part, f.type, f.value])).toEqual(
+      expect.arrayContaining([
+        ['metadata', 'CN_NAME', who],
+        ['page1', 'CN_RESIDENT_ID', id],
+        ['page2', 'CN_MOBILE', other],
+      ]),
+    );
+    const locked = await scan(pdf(pages, { encrypt: { owner: 'owner-secret', user: 'open-sesame' } }));
+    expect(locked.findings).toEqual([]);
+    expect(locked.summary).toMatchObject({ format: 'pdf', unreadableEntries: 1 });
+  });
+
   it('reads PDFs inside archives and attached to e-mail', async () => {
     const zipped = zipSync({ '人事/员工信息.pdf': pdf(pages), '说明.txt': new TextEncoder().encode('无') });
     const inZip = await scan(zipped, 'zip');
