@@ -8,6 +8,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { PiTypeId } from '../pi/types.ts';
+import { compiledOnce } from '../store/compiled-once.ts';
 import type { SubjectStatus, VaultTables } from './schema.ts';
 
 /** Items per `IN (…)` list (a power of two). */
@@ -51,22 +52,23 @@ export async function selectSubjects(
 ): Promise<Map<string, SubjectRow>> {
   const out = new Map<string, SubjectRow>();
   for (const chunk of chunks(distinct(ids))) {
-    const rows = await db
-      .selectFrom('vault_subjects')
-      .select([
-        'subject_id',
-        'status',
-        'wrapped_dek',
-        'retain_until',
-        'created_at',
-        'updated_at',
-        'archived_at',
-        'erased_at',
-      ])
-      .where('tenant_id', '=', tenant)
-      .where('subject_id', 'in', chunk)
-      .execute();
-    for (const r of rows) {
+    const query = compiledOnce(db, `subjects/${chunk.length}`, [tenant, ...chunk], (q) =>
+      q
+        .selectFrom('vault_subjects')
+        .select([
+          'subject_id',
+          'status',
+          'wrapped_dek',
+          'retain_until',
+          'created_at',
+          'updated_at',
+          'archived_at',
+          'erased_at',
+        ])
+        .where('tenant_id', '=', tenant)
+        .where('subject_id', 'in', chunk),
+    );
+    for (const r of (await db.executeQuery(query)).rows) {
       out.set(r.subject_id, {
         id: r.subject_id,
         status: r.status,
@@ -90,13 +92,14 @@ export async function selectFields(
 ): Promise<Map<string, Map<PiTypeId, Uint8Array>>> {
   const out = new Map<string, Map<PiTypeId, Uint8Array>>();
   for (const chunk of chunks(distinct(ids))) {
-    const rows = await db
-      .selectFrom('vault_fields')
-      .select(['subject_id', 'field', 'ciphertext'])
-      .where('tenant_id', '=', tenant)
-      .where('subject_id', 'in', chunk)
-      .execute();
-    for (const r of rows) {
+    const query = compiledOnce(db, `fields/${chunk.length}`, [tenant, ...chunk], (q) =>
+      q
+        .selectFrom('vault_fields')
+        .select(['subject_id', 'field', 'ciphertext'])
+        .where('tenant_id', '=', tenant)
+        .where('subject_id', 'in', chunk),
+    );
+    for (const r of (await db.executeQuery(query)).rows) {
       let fields = out.get(r.subject_id);
       if (fields === undefined) {
         fields = new Map();
