@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryRootKeyProvider } from '../src/crypto/root-key-provider.ts';
+import { piType } from '../src/pi/catalogue.ts';
 import { openStore } from '../src/store/index.ts';
 import type { AccessContext, VaultAudit } from '../src/vault/core.ts';
 import { VAULT_MIGRATIONS, type VaultTables } from '../src/vault/schema.ts';
@@ -119,13 +120,25 @@ describe.each(testDialects)('attacks on the vault on %s', (dialect) => {
     await setCipher(a, 'CN_MOBILE', bMobile);
     await setCipher(b, 'CN_MOBILE', aMobile);
 
+    const readMasked = (id: string) =>
+      call('GET', `/v1/subjects/${id}`, 'agent', undefined, { 'shiming-purpose': 'customer-support' });
     for (const id of [a, b]) {
       expectRefused(await readPlain(id), 500, 'DATA_INTEGRITY');
-      // Masked reads decrypt too: the same refusal, no masked form of the other value.
-      const masked = await call('GET', `/v1/subjects/${id}`, 'agent', undefined, {
-        'shiming-purpose': 'customer-support',
-      });
-      expectRefused(masked, 500, 'DATA_INTEGRITY');
+      // A masked read comes from the subject's sealed masked view: its own masked values, never
+      // the other subject's.
+      const own = id === a ? alice : bob;
+      const masked = await readMasked(id);
+      expect(masked.statusCode, masked.body).toBe(200);
+      expect(masked.json().fields.CN_MOBILE).toBe(piType('CN_MOBILE').mask(own.CN_MOBILE));
+      for (const value of allValues) expect(masked.body).not.toContain(value);
+      // Without a view (a subject stored before views existed), masked reads decrypt the fields:
+      // the same refusal, no masked form of the other value.
+      await db
+        .updateTable('vault_subjects')
+        .set({ masked_view: null })
+        .where('subject_id', '=', id)
+        .execute();
+      expectRefused(await readMasked(id), 500, 'DATA_INTEGRITY');
       // Batch reads fail as a whole rather than returning the untouched subject's neighbour.
       const batch = await call('POST', '/v1/subjects/read', 'investigator', {
         ids: [id],
@@ -203,6 +216,46 @@ describe.each(testDialects)('attacks on the vault on %s', (dialect) => {
       expectRefused(await readPlain(id), 500, 'DATA_INTEGRITY');
       await stillUp();
     }
+  });
+
+  it('refuses masked views swapped between subjects, or a field ciphertext planted as one', async () => {
+    await start();
+    const a = await create(alice);
+    const b = await create(bob);
+    const db = app().store.db;
+    const row = async (subject: string) =>
+      db
+        .selectFrom('vault_subjects')
+        .select('masked_view')
+        .where('subject_id', '=', subject)
+        .executeTakeFirstOrThrow();
+    const readMasked = (id: string) =>
+      call('GET', `/v1/subjects/${id}`, 'agent', undefined, { 'shiming-purpose': 'customer-support' });
+    const aView = (await row(a)).masked_view!;
+    const bView = (await row(b)).masked_view!;
+    await db.updateTable('vault_subjects').set({ masked_view: bView }).where('subject_id', '=', a).execute();
+    await db.updateTable('vault_subjects').set({ masked_view: aView }).where('subject_id', '=', b).execute();
+    for (const id of [a, b]) {
+      expectRefused(await readMasked(id), 500, 'DATA_INTEGRITY');
+      await stillUp();
+    }
+    // One of a's own field ciphertexts, under a's own DEK, as a's view: the AAD names the field.
+    const { ciphertext } = await db
+      .selectFrom('vault_fields')
+      .select('ciphertext')
+      .where('subject_id', '=', a)
+      .where('field', '=', 'CN_NAME')
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('vault_subjects')
+      .set({ masked_view: ciphertext })
+      .where('subject_id', '=', a)
+      .execute();
+    expectRefused(await readMasked(a), 500, 'DATA_INTEGRITY');
+    // Plain reads do not use the view: untouched fields still read in full.
+    const plain = await readPlain(a);
+    expect(plain.statusCode, plain.body).toBe(200);
+    expect(plain.json().fields).toEqual(alice);
   });
 
   it("answers 404 NOT_FOUND for another tenant's subject on every route, as for one that does not exist", async () => {

@@ -27,6 +27,7 @@ import {
 import { VaultError } from './errors.ts';
 import { normaliseFields } from './fields.ts';
 import { randomId, SUBJECT_PREFIX } from './ids.ts';
+import { sealMaskedView } from './masked-view.ts';
 import type { VaultFieldsTable, VaultSubjectsTable } from './schema.ts';
 
 /** One subject to create: PI type id → value. */
@@ -81,11 +82,13 @@ export async function createSubjects(
     const id = randomId(SUBJECT_PREFIX);
     ids.push(id);
     const { dek, wrapped } = await core.keys.newDek(tenant, id);
+    let maskedView: Uint8Array;
     try {
       for (const [field, value] of fields) {
         const ciphertext = core.keys.keyring.encryptField(tenant, id, field, utf8.encode(value!), dek);
         fieldRows.push({ tenant_id: tenant, subject_id: id, field, ciphertext, updated_at: at });
       }
+      maskedView = sealMaskedView(core.keys.keyring, tenant, id, fields as Map<PiTypeId, string>, dek);
     } finally {
       dek.destroy();
     }
@@ -101,6 +104,7 @@ export async function createSubjects(
       updated_at: at,
       archived_at: null,
       erased_at: null,
+      masked_view: maskedView,
     });
   }
   const bidx = ids.flatMap((id, i) => indexRows(tenant, id, entries[i]!));
@@ -110,7 +114,7 @@ export async function createSubjects(
   await recordAudit(core, events);
   try {
     await transact(core, async (trx) => {
-      for (const chunk of chunkRows(subjects, 11, core.dialect)) {
+      for (const chunk of chunkRows(subjects, 12, core.dialect)) {
         await trx.insertInto('vault_subjects').values(chunk).execute();
       }
       for (const chunk of chunkRows(fieldRows, 5, core.dialect)) {

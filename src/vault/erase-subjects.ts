@@ -57,6 +57,7 @@ async function shred(
       .set({
         status: 'erased',
         wrapped_dek: null,
+        masked_view: null,
         kek_version: null,
         retain_until: null,
         erased_at: at,

@@ -22,8 +22,9 @@ import {
   type VaultCore,
 } from './core.ts';
 import { VaultError } from './errors.ts';
-import { fieldId, type Granted, grant, present } from './fields.ts';
+import { fieldId, type Granted, grant, present, REDACTED_VALUE } from './fields.ts';
 import { SUBJECT_ID_PATTERN } from './ids.ts';
+import { openMaskedView } from './masked-view.ts';
 import { type Access, decide } from './policy.ts';
 import type { SubjectStatus } from './schema.ts';
 import { selectFields, selectSubjects } from './subject-rows.ts';
@@ -103,8 +104,16 @@ export async function readSubjects(
   };
 
   const rows = await selectSubjects(core.db, ctx.tenant, ids);
-  const live = [...rows.values()].filter((r) => r.status !== 'erased').map((r) => r.id);
-  const stored = await selectFields(core.db, ctx.tenant, live);
+  // Nothing can come out in full (nor is everything redacted, which needs no decryption at all):
+  // subjects with a masked view are read from it (masked-view.ts), the field rows only for others.
+  const viewable = requested === 'MASKED';
+  const live = [...rows.values()]
+    .filter((r) => r.status !== 'erased' && !(viewable && r.maskedView !== null))
+    .map((r) => r.id);
+  const stored =
+    live.length === 0
+      ? new Map<string, Map<PiTypeId, Uint8Array>>()
+      : await selectFields(core.db, ctx.tenant, live);
   const subjects: SubjectView[] = [];
   const notFound: string[] = [];
   const events = [];
@@ -127,6 +136,26 @@ export async function readSubjects(
     };
     let dek: AeadKey | undefined;
     try {
+      if (viewable && row.maskedView !== null && row.status !== 'erased') {
+        dek = await core.keys.unwrap(ctx.tenant, id, row.wrappedDek!);
+        for (const [field, masked] of openMaskedView(
+          core.keys.keyring,
+          ctx.tenant,
+          id,
+          row.maskedView,
+          dek,
+        )) {
+          if (only !== undefined && !only.has(field)) continue;
+          // MASKED at most here (the caller did not ask for PLAIN).
+          const level = levelOf(field);
+          if (level === 'DENY') {
+            view.denied.push(field);
+            continue;
+          }
+          view.fields[field] = level === 'MASKED' ? masked : REDACTED_VALUE;
+          view.access[field] = level as Granted;
+        }
+      }
       for (const [field, ciphertext] of stored.get(id) ?? []) {
         if (only !== undefined && !only.has(field)) continue;
         const level = levelOf(field);

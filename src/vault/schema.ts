@@ -58,6 +58,8 @@ export interface VaultSubjectsTable {
   updated_at: string;
   archived_at: string | null;
   erased_at: string | null;
+  /** Every field's masked form, sealed under the DEK (masked-view.ts); NULL once erased. */
+  masked_view: Uint8Array | null;
 }
 
 export interface VaultFieldsTable {
@@ -233,6 +235,16 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
         .addColumn('document', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addColumn('updated_by', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  {
+    // Subjects written before it have none and are read the long way (masked-view.ts).
+    id: 'vault/0002-masked-view',
+    async up(db, dialect) {
+      await db.schema
+        .alterTable('vault_subjects')
+        .addColumn('masked_view', dialect === 'sqlite' ? 'blob' : 'bytea')
         .execute();
     },
   },

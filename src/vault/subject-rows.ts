@@ -24,6 +24,8 @@ export interface SubjectRow {
   readonly updatedAt: string;
   readonly archivedAt: string | null;
   readonly erasedAt: string | null;
+  /** The sealed masked view (masked-view.ts); null for rows written before views existed. */
+  readonly maskedView: Uint8Array | null;
 }
 
 /** `items` in `IN`-list chunks padded to a power of two (see above). */
@@ -64,6 +66,7 @@ export async function selectSubjects(
           'updated_at',
           'archived_at',
           'erased_at',
+          'masked_view',
         ])
         .where('tenant_id', '=', tenant)
         .where('subject_id', 'in', chunk),
@@ -78,6 +81,7 @@ export async function selectSubjects(
         updatedAt: r.updated_at,
         archivedAt: r.archived_at,
         erasedAt: r.erased_at,
+        maskedView: r.masked_view,
       });
     }
   }

@@ -9,6 +9,7 @@
  * @module
  */
 import type { Insertable } from 'kysely';
+import type { AeadKey } from '../crypto/aead-key.ts';
 import type { PiTypeId } from '../pi/types.ts';
 import { chunkRows } from '../store/batch.ts';
 import { isStoreError } from '../store/store-error.ts';
@@ -26,8 +27,9 @@ import {
 import { VaultError } from './errors.ts';
 import { normaliseFields } from './fields.ts';
 import { SUBJECT_ID_PATTERN } from './ids.ts';
+import { sealMaskedView } from './masked-view.ts';
 import type { VaultFieldsTable } from './schema.ts';
-import { type SubjectRow, selectSubjects } from './subject-rows.ts';
+import { type SubjectRow, selectFields, selectSubjects } from './subject-rows.ts';
 
 /** Changes to one subject: PI type id → new value, or `null` to remove the field. */
 export interface SubjectUpdate {
@@ -36,6 +38,7 @@ export interface SubjectUpdate {
 }
 
 const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 
 /** Throws the error for a subject that cannot change (missing, archived, erased). */
 export function requireActive(row: SubjectRow | undefined, item: number): asserts row is SubjectRow {
@@ -101,19 +104,36 @@ export async function updateSubjects(
 
   const at = now.toISOString();
   const fieldRows: Insertable<VaultFieldsTable>[] = [];
-  for (const [i, u] of updates.entries()) {
-    const set = [...values[i]!].filter(([, v]) => v !== null) as [PiTypeId, string][];
-    if (set.length === 0) continue;
-    const dek = await core.keys.unwrap(tenant, u.id, rows.get(u.id)!.wrappedDek!);
-    try {
-      for (const [field, value] of set) {
+  // Each subject's DEK stays open until its masked view is rebuilt inside the transaction.
+  const deks = new Map<string, AeadKey>();
+  try {
+    for (const [i, u] of updates.entries()) {
+      const dek = await core.keys.unwrap(tenant, u.id, rows.get(u.id)!.wrappedDek!);
+      deks.set(u.id, dek);
+      for (const [field, value] of values[i]!) {
+        if (value === null) continue;
         const ciphertext = core.keys.keyring.encryptField(tenant, u.id, field, utf8.encode(value), dek);
         fieldRows.push({ tenant_id: tenant, subject_id: u.id, field, ciphertext, updated_at: at });
       }
-    } finally {
-      dek.destroy();
     }
+    await applyUpdates(core, ctx, updates, values, entries, fieldRows, deks, at);
+  } finally {
+    for (const dek of deks.values()) dek.destroy();
   }
+}
+
+/** Writes what {@link updateSubjects} prepared, with its audit entries and masked views. */
+async function applyUpdates(
+  core: VaultCore,
+  ctx: AccessContext,
+  updates: readonly SubjectUpdate[],
+  values: readonly Map<PiTypeId, string | null>[],
+  entries: readonly IndexEntry[][],
+  fieldRows: readonly Insertable<VaultFieldsTable>[],
+  deks: ReadonlyMap<string, AeadKey>,
+  at: string,
+): Promise<void> {
+  const tenant = ctx.tenant;
   const events = updates.map((u, i) =>
     auditEvent(ctx, 'subject.update', 'ok', { subject: u.id, fields: [...values[i]!.keys()] }),
   );
@@ -156,6 +176,27 @@ export async function updateSubjects(
       const bidx = updates.flatMap((u, i) => indexRows(tenant, u.id, entries[i]!));
       for (const chunk of chunkRows(bidx, 6, core.dialect)) {
         await trx.insertInto('vault_blind_indexes').values(chunk).execute();
+      }
+      // The masked views, from the fields as they now stand: the subjects' rows are locked by
+      // the updates above, so a concurrent update of other fields cannot be left out.
+      const { keyring } = core.keys;
+      const stored = await selectFields(
+        trx,
+        tenant,
+        updates.map((u) => u.id),
+      );
+      for (const u of updates) {
+        const dek = deks.get(u.id)!;
+        const plain = [...(stored.get(u.id) ?? [])].map(
+          ([field, ciphertext]) =>
+            [field, utf8Decoder.decode(keyring.decryptField(tenant, u.id, field, ciphertext, dek))] as const,
+        );
+        await trx
+          .updateTable('vault_subjects')
+          .set({ masked_view: sealMaskedView(keyring, tenant, u.id, plain, dek) })
+          .where('tenant_id', '=', tenant)
+          .where('subject_id', '=', u.id)
+          .execute();
       }
     });
   } catch (error) {
