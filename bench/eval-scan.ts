@@ -23,6 +23,7 @@ import {
   type Manifest,
   type Negative,
 } from './corpus/index.ts';
+import { PDF_LINES_PER_PAGE } from './corpus/writer.ts';
 import {
   checkFlags,
   fmt,
@@ -58,9 +59,20 @@ export function fileGroups(manifest: Manifest): (path: string) => readonly strin
     if (f.eol === 'crlf') g.push('crlf');
     if (f.bom) g.push('bom');
     if (f.xlsx) g.push(f.legacy ? 'xls' : 'xlsx');
+    if (f.pdf) g.push('pdf');
     groups.set(f.path, g);
   }
   return (p) => groups.get(p) ?? [];
+}
+
+/**
+ * A finding on page P, line L of a PDF rendering at the printed line the corpus labelled:
+ * (P − 1) × {@link PDF_LINES_PER_PAGE} + L.
+ */
+export function printedLine(f: FindingRecord): FindingRecord {
+  const page = /^page(\d+)$/.exec(f.part ?? '');
+  if (page === null || !f.path.endsWith('.pdf')) return f;
+  return { ...f, line: (Number(page[1]) - 1) * PDF_LINES_PER_PAGE + f.line };
 }
 
 export interface ScanRun {
@@ -198,7 +210,7 @@ async function main(): Promise<number> {
   if (scan.code === 2)
     console.error(`warning: the scanner reported I/O problems:\n${scan.stderrTail.slice(-2000)}`);
 
-  const m = matchFindings(labels, negatives, scan.findings, fileGroups(manifest));
+  const m = matchFindings(labels, negatives, scan.findings.map(printedLine), fileGroups(manifest));
   const rows = typeRows(m);
   const micro = rows.reduce((a, r) => ({ tp: a.tp + r.tp, fp: a.fp + r.fp, fn: a.fn + r.fn }), {
     tp: 0,

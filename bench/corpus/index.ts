@@ -85,6 +85,7 @@ export interface FileEntry {
   readonly gzip: boolean;
   readonly bom: boolean;
   readonly xlsx?: boolean;
+  readonly pdf?: boolean;
   readonly legacy?: boolean;
   /** Bytes of content (after gunzip, in the file's own encoding). */
   readonly bytes: number;
@@ -194,6 +195,7 @@ export function generateCorpus(opts: GenerateOptions): Manifest {
     const format = chooseFormat(rng, spec.variants, mix, tally);
     let path = spec.fileName(rng, index);
     if (format.xlsx) path = path.replace(/\.[a-z]+$/, format.legacy ? '.xls' : '.xlsx');
+    if (format.pdf) path = path.replace(/\.[a-z]+$/, '.pdf');
     if (format.gzip) path += '.gz';
     const size = Math.min(
       int(rng, mix.fileBytes[0], mix.fileBytes[1]),
@@ -216,11 +218,13 @@ export function generateCorpus(opts: GenerateOptions): Manifest {
     }
     for (const l of doc.labels) labelsByType[l.type] = (labelsByType[l.type] ?? 0) + 1;
     for (const n of doc.negatives) negativesByKind[n.kind] = (negativesByKind[n.kind] ?? 0) + 1;
-    const variant = format.xlsx
-      ? format.legacy
-        ? 'xls'
-        : 'xlsx'
-      : `${format.encoding}${format.gzip ? '+gzip' : ''}`;
+    const variant = format.pdf
+      ? 'pdf'
+      : format.xlsx
+        ? format.legacy
+          ? 'xls'
+          : 'xlsx'
+        : `${format.encoding}${format.gzip ? '+gzip' : ''}`;
     bytesByVariant[variant] = (bytesByVariant[variant] ?? 0) + rawBytes;
     bytesByKind[kindId] = (bytesByKind[kindId] ?? 0) + rawBytes;
     files.push({
@@ -231,6 +235,7 @@ export function generateCorpus(opts: GenerateOptions): Manifest {
       gzip: format.gzip,
       bom: format.bom,
       ...(format.xlsx ? { xlsx: true, ...(format.legacy ? { legacy: true } : {}) } : {}),
+      ...(format.pdf ? { pdf: true } : {}),
       bytes: rawBytes,
       diskBytes: data.length,
       lines: doc.lines.length,

@@ -119,10 +119,12 @@ export function chooseFormat(rng: Rng, v: KindVariants, mix: CorpusMix, tally: V
   const xlsx = v.xlsx === true && mix.xlsx > 0 && rng() < mix.xlsx;
   // Two workbooks in five in the Excel 97-2003 format, which many systems still export.
   const legacy = xlsx && rng() < 0.4;
+  // One table in four that would be a workbook is printed to PDF instead.
+  const printed = xlsx && rng() < 0.25;
   const gbk = !xlsx && v.gbk && tally.gbk < mix.gbk * (tally.gbkEligible + 1);
   const gzip = !xlsx && v.gzip && tally.gzip < mix.gzip * (tally.gzipEligible + 1);
   return {
-    ...(xlsx ? { xlsx, ...(legacy ? { legacy } : {}) } : {}),
+    ...(printed ? { pdf: true } : xlsx ? { xlsx, ...(legacy ? { legacy } : {}) } : {}),
     encoding: gbk ? 'gbk' : 'utf8',
     // Windows exports (GBK) nearly always end lines with CRLF.
     eol: v.crlf && (gbk || rng() < mix.crlf) ? '\r\n' : '\n',

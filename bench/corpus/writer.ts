@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import type { PiTypeId } from '../../src/pi/types.ts';
 import { encodeGbk, gbkEncodable, gbkSafe } from '../../test/synth/gbk.ts';
 import { type XlsxCell, xlsx } from '../../test/synth/office.ts';
+import { type PdfPage, type PdfText, pdf } from '../../test/synth/pdf.ts';
 import { type XlsCell, xls } from '../../test/synth/xls.ts';
 
 /** A labelled PI value: `v` is exactly the text written. */
@@ -56,7 +57,12 @@ export interface FileFormat {
   readonly xlsx?: boolean;
   /** …in the Excel 97-2003 format (`.xls`) rather than `.xlsx`. */
   readonly legacy?: boolean;
+  /** Printed to PDF instead: each non-blank line a line of a page, a table's cells in columns. */
+  readonly pdf?: boolean;
 }
+
+/** Lines on each page of a PDF rendering (the evaluation maps page and line back with it). */
+export const PDF_LINES_PER_PAGE = 50;
 
 export const PLAIN: FileFormat = { encoding: 'utf8', eol: '\n', gzip: false, bom: false };
 
@@ -128,6 +134,7 @@ export class Doc {
   /** The bytes to put on disk. GBK documents must hold only GBK characters. */
   render(): { readonly data: Buffer; readonly rawBytes: number } {
     if (this.format.xlsx) return this.#renderXlsx();
+    if (this.format.pdf) return this.#renderPdf();
     const text = this.lines.join(this.format.eol) + this.format.eol;
     let raw: Buffer;
     if (this.format.encoding === 'gbk') {
@@ -170,6 +177,68 @@ export class Doc {
     );
     return { data, rawBytes: Buffer.byteLength(this.lines.join('\n')) + 1 };
   }
+
+  /**
+   * The lines printed to PDF, as a report engine or Excel's "print to PDF" lays them out: blank
+   * lines dropped, {@link PDF_LINES_PER_PAGE} lines a page, a table's cells (split at `cellSep`)
+   * in columns as wide as their widest cell, the header on the first page only, pages as wide as
+   * the widest line. Labels and negatives move to the line's number among the printed lines
+   * (what the evaluation computes back from a finding's page and line).
+   */
+  #renderPdf(): { readonly data: Buffer; readonly rawBytes: number } {
+    const size = 8;
+    const margin = 20;
+    const gap = 2 * size;
+    const printed: { line: number; cells: { text: string }[] }[] = [];
+    for (const [i, line] of this.lines.entries()) {
+      if (line.trim() === '') continue;
+      const cells = this.cellSep === undefined ? [{ text: line }] : splitCells(line, this.cellSep);
+      printed.push({ line: i + 1, cells: cells.map((c) => ({ text: c.text.trim() })) });
+    }
+    const widths: number[] = [];
+    for (const { cells } of printed) {
+      if (cells.length < 2) continue;
+      cells.forEach((c, k) => {
+        widths[k] = Math.max(widths[k] ?? 0, textWidth(c.text) * size);
+      });
+    }
+    const starts: number[] = [];
+    let x = margin;
+    for (const w of widths) {
+      starts.push(x);
+      x += w + gap;
+    }
+    let pageWidth = x + margin;
+    for (const { cells } of printed) {
+      if (cells.length < 2)
+        pageWidth = Math.max(pageWidth, 2 * margin + textWidth(cells[0]?.text ?? '') * size);
+    }
+    const pageHeight = (PDF_LINES_PER_PAGE + 2) * size * 1.5;
+    const pages: PdfPage[] = [];
+    for (let at = 0; at < printed.length; at += PDF_LINES_PER_PAGE) {
+      const texts: PdfText[] = [];
+      printed.slice(at, at + PDF_LINES_PER_PAGE).forEach(({ cells }, r) => {
+        const y = pageHeight - (r + 1) * size * 1.5;
+        cells.forEach((c, k) => {
+          if (c.text !== '') texts.push({ x: cells.length < 2 ? margin : starts[k]!, y, text: c.text, size });
+        });
+      });
+      pages.push({ texts });
+    }
+    const moved = new Map(printed.map((p, k) => [p.line, k + 1]));
+    for (const [i, l] of this.labels.entries()) this.labels[i] = { ...l, line: moved.get(l.line) ?? l.line };
+    for (const [i, n] of this.negatives.entries())
+      this.negatives[i] = { ...n, line: moved.get(n.line) ?? n.line };
+    const data = Buffer.from(pdf(pages, { pageSize: [Math.ceil(pageWidth), Math.ceil(pageHeight)] }));
+    return { data, rawBytes: Buffer.byteLength(this.lines.join('\n')) + 1 };
+  }
+}
+
+/** Width of `text` in a 1-point CJK font: ASCII half a point, the rest a full one. */
+function textWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += ch.charCodeAt(0) < 0x80 ? 0.5 : 1;
+  return w;
 }
 
 /**

@@ -60,6 +60,8 @@ export interface FindingRecord {
   readonly line: number;
   readonly column: number;
   readonly field?: string;
+  /** Where inside a container (`page3` of a PDF, a workbook's sheet…). */
+  readonly part?: string;
   readonly type: string;
   readonly score: number;
   readonly masked: string;

@@ -38,6 +38,8 @@ export interface PdfPage {
 export interface PdfOptions {
   /** Flate-compress content streams (default true). */
   readonly compress?: boolean;
+  /** Page width and height in points (default A4 portrait, 595 × 842). */
+  readonly pageSize?: readonly [number, number];
   /** The document information dictionary (Title, Author…). */
   readonly info?: Readonly<Record<string, string>>;
   /**
@@ -279,7 +281,7 @@ export function pdf(pages: readonly PdfPage[], options: PdfOptions = {}): Uint8A
     const annotRefs = annots.length > 0 ? ` /Annots [${annots.map((a) => `${a} 0 R`).join(' ')}]` : '';
     kids.push(
       add(
-        `<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources ${resources} /Contents ${content} 0 R${annotRefs} >>`,
+        `<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 ${(options.pageSize ?? [595, 842]).join(' ')}] /Resources ${resources} /Contents ${content} 0 R${annotRefs} >>`,
       ),
     );
   }
