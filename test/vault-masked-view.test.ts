@@ -5,8 +5,9 @@
  * existed; erasure leaves no view behind.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { piType } from '../src/pi/catalogue.ts';
+import { startVaultJobs } from '../src/vault/jobs.ts';
 import type { SubjectView } from '../src/vault/read-subjects.ts';
 import { testDialects } from './support/databases.ts';
 import { openVaultFixture, TEST_POLICY, type VaultFixture } from './support/vault.ts';
@@ -142,6 +143,52 @@ describe.each(testDialects)('masked views on %s', (dialect) => {
     const fields = (await t.vault.readSubject(agent(), id!)).fields;
     expect(Object.keys(fields).sort()).toEqual(['CN_ADDRESS', 'CN_MOBILE', 'CN_NAME', 'CN_RESIDENT_ID']);
     expect(fields).toEqual(await expected(id!));
+  });
+
+  it('is built in the background for subjects stored before views, never over a newer one', async () => {
+    const rng = mulberry32(66);
+    const ids = await t.vault.createSubjects(
+      t.as('registrar'),
+      Array.from({ length: 4 }, () => ({
+        fields: { CN_NAME: name(rng), CN_MOBILE: mobile(rng, { format: 'plain' }) },
+      })),
+    );
+    const [legacy, updated, erased, alsoLegacy] = ids as [string, string, string, string];
+    // As if stored before migration vault/0002: no views at all.
+    await t.store.db.updateTable('vault_subjects').set({ masked_view: null }).execute();
+    // An update writes its own view; an erasure leaves none.
+    await t.vault.updateSubject(t.as('registrar'), updated, { CN_ADDRESS: address(rng) });
+    const updatedView = await view(updated);
+    expect(updatedView).toBeInstanceOf(Uint8Array);
+    await t.vault.eraseSubjects(t.as('registrar'), [erased]);
+
+    expect(await t.vault.backfillMaskedViews(1)).toBe(1);
+    expect(await t.vault.backfillMaskedViews()).toBe(1);
+    expect(await t.vault.backfillMaskedViews()).toBe(0);
+    for (const id of [legacy, alsoLegacy, updated]) {
+      expect(await view(id)).toBeInstanceOf(Uint8Array);
+      expect((await t.vault.readSubject(agent(), id)).fields).toEqual(await expected(id));
+    }
+    expect(Buffer.from((await view(updated))!).equals(Buffer.from(updatedView!))).toBe(true);
+    expect(await view(erased)).toBeNull();
+    // Audited per tenant and step, with a count and no subject.
+    const built = (await t.entries()).filter((e) => e.action === 'subject.view.build');
+    expect(built.map((e) => [e.actor, e.count, e.subject])).toEqual([
+      ['vault-view-backfill', 1, undefined],
+      ['vault-view-backfill', 1, undefined],
+    ]);
+  });
+
+  it('is built by the vault jobs on a running server', async () => {
+    const rng = mulberry32(67);
+    const [id] = await t.vault.createSubjects(t.as('registrar'), [{ fields: { CN_NAME: name(rng) } }]);
+    await t.store.db.updateTable('vault_subjects').set({ masked_view: null }).execute();
+    const jobs = startVaultJobs(t.vault, { rewrapIntervalMs: 0, pruneIntervalMs: 0, viewsIntervalMs: 20 });
+    try {
+      await vi.waitFor(async () => expect(await view(id!)).toBeInstanceOf(Uint8Array), { timeout: 5000 });
+    } finally {
+      await jobs.stop();
+    }
   });
 
   it('is shredded with the subject', async () => {

@@ -13,7 +13,11 @@
  * Kept exact: written with the subject, rebuilt from the stored fields inside the transaction of
  * every update (after the subject's row is locked, so concurrent updates cannot leave a stale
  * view), dropped on erasure. A row without a view (written before it existed) is read the long
- * way. The `v1` changes whenever a catalogue mask changes, so an old view is never shown.
+ * way until the background job (`backfillMaskedViews`, in jobs.ts) has built theirs.
+ *
+ * INVARIANT: a view is what the catalogue's masks give today. A change to a mask must come with
+ * a new pseudo-field (`:masked-v2`) and a migration that clears `masked_view`, which the job then
+ * rebuilds; otherwise reads would show the old masking.
  *
  * @module
  */
@@ -21,6 +25,8 @@ import type { AeadKey } from '../crypto/aead-key.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { isPiTypeId, piType } from '../pi/catalogue.ts';
 import type { PiTypeId } from '../pi/types.ts';
+import { auditEvent, recordAudit, transact, type VaultCore } from './core.ts';
+import { selectFields } from './subject-rows.ts';
 
 /** The AAD's field id of a view (and its format version). */
 export const MASKED_VIEW_FIELD = ':masked-v1';
@@ -61,4 +67,74 @@ export function openMaskedView(
     if (isPiTypeId(field)) out.set(field, masked);
   }
   return out;
+}
+
+/** Actor of the audit entries of {@link backfillMaskedViews}. */
+export const BACKFILL_ACTOR = 'vault-view-backfill';
+
+/**
+ * Builds the masked view of up to `limit` subjects that have none (stored before views existed),
+ * across tenants; returns how many it built. Each view is written only if the row still has none
+ * and is not erased: an update in the meantime wrote its own (from the fields as they then stood),
+ * so nothing stale can land. One `subject.view.build` audit entry per tenant and step, with the
+ * count: nothing leaves the vault.
+ */
+export async function backfillMaskedViews(core: VaultCore, limit: number): Promise<number> {
+  const rows = await core.db
+    .selectFrom('vault_subjects')
+    .select(['tenant_id', 'subject_id', 'wrapped_dek'])
+    .where('masked_view', 'is', null)
+    .where('status', '!=', 'erased')
+    .limit(limit)
+    .execute();
+  if (rows.length === 0) return 0;
+  const byTenant = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const list = byTenant.get(r.tenant_id) ?? [];
+    list.push(r);
+    byTenant.set(r.tenant_id, list);
+  }
+  const { keyring } = core.keys;
+  let built = 0;
+  for (const [tenant, list] of byTenant) {
+    const stored = await selectFields(
+      core.db,
+      tenant,
+      list.map((r) => r.subject_id),
+    );
+    const views: { id: string; view: Uint8Array }[] = [];
+    for (const r of list) {
+      const dek = await core.keys.unwrap(tenant, r.subject_id, r.wrapped_dek!);
+      try {
+        const plain = [...(stored.get(r.subject_id) ?? [])].map(
+          ([field, ciphertext]) =>
+            [
+              field,
+              utf8Decoder.decode(keyring.decryptField(tenant, r.subject_id, field, ciphertext, dek)),
+            ] as const,
+        );
+        views.push({ id: r.subject_id, view: sealMaskedView(keyring, tenant, r.subject_id, plain, dek) });
+      } finally {
+        dek.destroy();
+      }
+    }
+    const ctx = { tenant, actor: BACKFILL_ACTOR, role: 'system' as const, purpose: 'maintenance' };
+    await recordAudit(core, [auditEvent(ctx, 'subject.view.build', 'ok', { count: views.length })]);
+    built += await transact(core, async (trx) => {
+      let n = 0;
+      for (const { id, view } of views) {
+        const res = await trx
+          .updateTable('vault_subjects')
+          .set({ masked_view: view })
+          .where('tenant_id', '=', tenant)
+          .where('subject_id', '=', id)
+          .where('masked_view', 'is', null)
+          .where('status', '!=', 'erased')
+          .executeTakeFirst();
+        n += Number(res.numUpdatedRows);
+      }
+      return n;
+    });
+  }
+  return built;
 }

@@ -48,6 +48,7 @@ import {
   rotateKek,
 } from './kek-rotation.ts';
 import { type LookupQuery, lookup } from './lookup.ts';
+import { backfillMaskedViews } from './masked-view.ts';
 import { checkPolicy, PolicyStore, type StoredPolicy } from './policy-store.ts';
 import { QuotaTracker } from './quota.ts';
 import { type ReadOptions, type ReadResult, readSubjects, type SubjectView } from './read-subjects.ts';
@@ -222,6 +223,14 @@ export class Vault {
   /** Rewraps up to `limit` DEKs under retiring KEKs (all tenants, or one); retires versions no DEK uses. */
   rewrapStep(limit = 500, tenant?: string): Promise<RewrapResult> {
     return rewrapStep(this.#core, limit, this.#graceMs, tenant);
+  }
+
+  /**
+   * Builds the masked view of up to `limit` subjects stored before views existed (all tenants);
+   * returns how many it built (0: none left).
+   */
+  backfillMaskedViews(limit = 500): Promise<number> {
+    return backfillMaskedViews(this.#core, limit);
   }
 
   /** Zeroes the keys held in memory. The store, audit log and root key are the caller's. */
