@@ -25,6 +25,8 @@ export interface PdfText {
   readonly size?: number;
   /** How the glyphs are shown: one `Tj` (default), one `Tj` per glyph, or a kerned `TJ` array. */
   readonly show?: 'run' | 'glyphs' | 'kerned';
+  /** Extra space after each glyph (`Tc`), in points: justified and letter-spaced text. */
+  readonly charSpacing?: number;
 }
 
 export interface PdfPage {
@@ -208,7 +210,7 @@ function contentStream(page: PdfPage, cids: Map<string, number>): string {
     const font = t.font ?? 'cjk';
     const size = t.size ?? 12;
     const advance = (ch: string) => glyphWidth(ch, font) * size;
-    ops.push('BT', `/${FONT_NAME[font]} ${size} Tf`);
+    ops.push('BT', `/${FONT_NAME[font]} ${size} Tf`, `${t.charSpacing ?? 0} Tc`);
     const show = t.show ?? 'run';
     if (show === 'glyphs') {
       let x = t.x;

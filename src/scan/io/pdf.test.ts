@@ -14,7 +14,7 @@ import { mulberry32 } from '../../../test/synth/rng.ts';
 import type { FileSummary } from '../scan-file.ts';
 import type { Finding } from '../types.ts';
 import { ScanIoError } from './errors.ts';
-import { isPdfHead, layoutLines, layoutRuns, pageText, pdfFromBytes } from './pdf.ts';
+import { isPdfHead, layoutLines, layoutRuns, pageText, pdfFromBytes, unspaceLetters } from './pdf.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -110,6 +110,58 @@ describe('laying text runs out as lines', () => {
           expect(layoutRuns(runs).replace(/\s/g, '')).toBe(kept.join(''));
         },
       ),
+    );
+  });
+});
+
+describe('letter-spaced text', () => {
+  it('is joined up again, whole runs or stretches between wider gaps', () => {
+    expect(unspaceLetters('1 3 8 1 2 3 4 5 6 7 8')).toBe('13812345678');
+    expect(unspaceLetters('姓 名 ： 张 伟')).toBe('姓名：张伟');
+    expect(unspaceLetters('张 伟')).toBe('张伟');
+    expect(unspaceLetters('手 机  1 3 8 1 2 3 4 5 6 7 8')).toBe('手 机  13812345678');
+    expect(unspaceLetters('身 份 证 号  1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 X')).toBe(
+      '身份证号  11010519491231002X',
+    );
+  });
+
+  it('is left alone when its spaces are real', () => {
+    for (const text of ['138 1234 5678', '联系电话 13812345678', 'Tel: 139 1234 5678', 'a b', '张 ab']) {
+      expect(unspaceLetters(text)).toBe(text);
+    }
+  });
+
+  it('only ever takes spaces out (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('1', '张', 'a', ' ', '  ', 'X', '：'), { maxLength: 30 }),
+        (parts) => {
+          const text = parts.join('');
+          const out = unspaceLetters(text);
+          expect(out.replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+          expect(out.length).toBeLessThanOrEqual(text.length);
+        },
+      ),
+    );
+  });
+
+  it('lets a letter-spaced ID and mobile be found', async () => {
+    const { findings } = await scan(
+      pdf([
+        {
+          texts: [
+            { x: 72, y: 700, text: `联系人${who}手机${phone}`, charSpacing: 3 },
+            { x: 72, y: 680, text: `身份证号${id}`, charSpacing: 2.5 },
+          ],
+        },
+      ]),
+    );
+    expect(findings.map((f) => [f.type, f.value])).toEqual(
+      expect.arrayContaining([
+        ['CN_NAME', who],
+        ['CN_MOBILE', phone],
+        ['CN_RESIDENT_ID', id],
+      ]),
     );
   });
 });

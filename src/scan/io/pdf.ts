@@ -72,6 +72,29 @@ export interface Run {
   readonly hasEOL: boolean;
 }
 
+/** A letter-spaced stretch as PDF.js writes it: characters each followed by one space. */
+const LETTER_SPACED = /^\S(?: \S){2,}$/u;
+/** Two Chinese characters set apart (`张 伟`, a two-character name aligned with three-character ones). */
+const SPACED_HAN_PAIR = /^\p{Script=Han} \p{Script=Han}$/u;
+
+/**
+ * A run's text with the spaces PDF.js puts between letter-spaced glyphs taken out. Headings,
+ * table labels set as `姓  名`, and justified lines are set with extra space after every glyph;
+ * PDF.js then writes `1 3 8 1 2 3 4 5 6 7 8`, which no one would read as a mobile number. A run
+ * (or a stretch of it between wider gaps) whose every other character is a single space is
+ * joined up again, and so is a run of two Chinese characters and a space (Chinese puts no spaces
+ * between words); a run with real word spaces among its words is left alone.
+ */
+export function unspaceLetters(str: string): string {
+  if (!str.includes(' ')) return str;
+  if (LETTER_SPACED.test(str) || SPACED_HAN_PAIR.test(str)) return str.replace(/ /g, '');
+  if (!/ {2}/.test(str)) return str;
+  return str
+    .split(/( {2,})/)
+    .map((part) => (LETTER_SPACED.test(part) ? part.replace(/ /g, '') : part))
+    .join('');
+}
+
 /** Text on one baseline between wide gaps: a table cell, or a whole line of prose. */
 interface Cell {
   text: string;
@@ -330,7 +353,7 @@ export async function pdfFromBytes(bytes: Uint8Array, label: string): Promise<Of
             if (!('str' in item)) continue;
             const [a, b, , , x, y] = item.transform as number[];
             runs.push({
-              str: item.str,
+              str: unspaceLetters(item.str),
               x: x!,
               y: y!,
               size: Math.hypot(a!, b!) || item.height,
