@@ -27,6 +27,7 @@ import { hkId, hmtPermit, passport, residentId, twId, uscc } from '../test/synth
 import { mail } from '../test/synth/mail.ts';
 import { address, name } from '../test/synth/names.ts';
 import { type XlsxCell, xlsx } from '../test/synth/office.ts';
+import { type PdfText, pdf } from '../test/synth/pdf.ts';
 import { int, mulberry32, pick } from '../test/synth/rng.ts';
 import { type XlsCell, xls } from '../test/synth/xls.ts';
 
@@ -252,6 +253,27 @@ const fullWidth = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(
   );
 }
 
+// 12. A payroll sheet printed to PDF: a letter-spaced title, a table whose header names the
+// columns, and the sign-off line of the people who made and checked it.
+{
+  const columns = [40, 80, 135, 235, 345];
+  const header = ['序号', '姓名', '身份证号', '银行卡号', '实发金额'];
+  const texts: PdfText[] = [
+    { x: 200, y: 790, text: '工资发放明细', size: 14, charSpacing: 6 },
+    { x: 40, y: 770, text: '2024年10月', size: 9 },
+    ...header.map((text, c) => ({ x: columns[c]!, y: 750, text, size: 9 })),
+  ];
+  for (let r = 0; r < 6; r++) {
+    const cells = [String(r + 1), name(rng), residentId(rng), bankCard(rng), `${int(rng, 4000, 15000)}.00`];
+    for (const [c, text] of cells.entries()) texts.push({ x: columns[c]!, y: 734 - r * 16, text, size: 9 });
+  }
+  texts.push({ x: 40, y: 620, text: `制表人：${name(rng)}    审核人：${name(rng)}`, size: 9 });
+  writeFileSync(
+    join(out, '工资发放明细.pdf'),
+    pdf([{ texts }], { info: { Title: '工资发放明细', Author: '财务部' } }),
+  );
+}
+
 writeFileSync(
   join(out, 'README.md'),
   [
@@ -272,6 +294,7 @@ writeFileSync(
     '- `客户资料.xls`: an Excel 97-2003 workbook with a title row above its header.',
     '- `个人简历.doc`: a résumé in the Word 97-2003 format.',
     '- `转发-客户资料.eml`: an e-mail in GBK with the customer list attached as a workbook.',
+    '- `工资发放明细.pdf`: a payroll table printed to PDF (Chinese font with a `ToUnicode` map).',
     '',
   ].join('\n'),
 );

@@ -181,7 +181,7 @@ describe('pages that are tables', () => {
     const page = pageText(lines, undefined);
     expect(page).toMatchObject({ format: 'tsv', linesBefore: 0 });
     expect(page.text).toBe(
-      `员工名单\n姓名\t身份证号\t手机\t备注\n${who}\t${id}\t${phone}\t\n${who}\t\t${phone}\t离职`,
+      `员工名单\t\t\t\n姓名\t身份证号\t手机\t备注\n${who}\t${id}\t${phone}\t\n${who}\t\t${phone}\t离职`,
     );
   });
 
@@ -288,6 +288,13 @@ describe('PDF files', () => {
     const printed = pdf(
       [people.slice(0, 3), people.slice(3)].map((rows, p) => ({
         texts: [
+          // Title lines above the header on the first page, as printed sheets have.
+          ...(p === 0
+            ? [
+                { x: 150, y: 820, text: '员工信息表', size: 14 },
+                { x: 40, y: 800, text: '2024年10月', size: 9 },
+              ]
+            : []),
           ...(p === 0
             ? ['序号', '姓名', '身份证号', '联系电话'].map((text, c) => ({ x: 40 + c * 90, y: 780, text }))
             : []),
@@ -307,9 +314,9 @@ describe('PDF files', () => {
       .filter((f) => f.type === 'CN_RESIDENT_ID')
       .map((f) => [f.part, f.line, f.field, f.value]);
     expect(ids).toEqual([
-      ['page1', 2, '身份证号', people[0]![1]],
-      ['page1', 3, '身份证号', people[1]![1]],
-      ['page1', 4, '身份证号', people[2]![1]],
+      ['page1', 4, '身份证号', people[0]![1]],
+      ['page1', 5, '身份证号', people[1]![1]],
+      ['page1', 6, '身份证号', people[2]![1]],
       ['page2', 1, '身份证号', people[3]![1]],
       ['page2', 2, '身份证号', people[4]![1]],
       ['page2', 3, '身份证号', people[5]![1]],

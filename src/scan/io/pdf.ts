@@ -256,7 +256,13 @@ export function pageText(
       : { text: plain(), format: 'text', linesBefore: 0 };
   }
   const text = lines.map((cells, i) => {
-    if (i <= header) return cells.map((c) => c.text).join('\t');
+    if (i === header) return cells.map((c) => c.text).join('\t');
+    // Title lines above the header get its width in empty cells, as Excel writes a title row
+    // into a CSV (`2024年工资表,,,,`): the engine then takes them for titles, not a header.
+    if (i < header)
+      return (
+        cells.map((c) => c.text).join('\t') + '\t'.repeat(Math.max(0, columns.labels.length - cells.length))
+      );
     return placed[i - header - 1]?.join('\t') ?? cells.map((c) => c.text).join(' ');
   });
   if (header >= 0) return { text: text.join('\n'), format: 'tsv', columns, linesBefore: 0 };
