@@ -1,34 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanFileFindings } from '../../../test/support/scan-file.ts';
+import { describe, expect, it } from 'vitest';
+import { scratchScanner } from '../../../test/support/scan-file.ts';
 import { mobile } from '../../../test/synth/contacts.ts';
 import { doc } from '../../../test/synth/doc.ts';
 import { residentId } from '../../../test/synth/ids.ts';
 import { name } from '../../../test/synth/names.ts';
 import { mulberry32 } from '../../../test/synth/rng.ts';
-import type { FileSummary } from '../scan-file.ts';
-import type { Finding } from '../types.ts';
 import { cleanWordText } from './doc.ts';
 import { ScanIoError } from './errors.ts';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'shiming-doc-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-let n = 0;
-async function scan(bytes: Uint8Array, ext = 'doc'): Promise<{ findings: Finding[]; summary: FileSummary }> {
-  const path = join(dir, `d${n++}.${ext}`);
-  await writeFile(path, bytes);
-  return scanFileFindings(path, { showValues: true });
-}
+const scan = scratchScanner('doc', 'doc');
 
 const rng = mulberry32(31);
 const who = name(rng);

@@ -1,9 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanFileFindings } from '../../../test/support/scan-file.ts';
+import { describe, expect, it } from 'vitest';
+import { scratchScanner } from '../../../test/support/scan-file.ts';
 import { mobile } from '../../../test/synth/contacts.ts';
 import { encodeGbk } from '../../../test/synth/gbk.ts';
 import { residentId } from '../../../test/synth/ids.ts';
@@ -11,20 +8,7 @@ import { name } from '../../../test/synth/names.ts';
 import { mulberry32 } from '../../../test/synth/rng.ts';
 import { htmlToText, looksLikeHtml } from './html.ts';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'shiming-html-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-let n = 0;
-async function scan(content: string | Uint8Array, ext = 'xls') {
-  const path = join(dir, `h${n++}.${ext}`);
-  await writeFile(path, content);
-  return scanFileFindings(path);
-}
+const scan = scratchScanner('html', 'xls');
 
 /** Where a finding points in the source: the text from its line and column on. */
 function at(source: string, line: number, column: number): string {

@@ -1,35 +1,17 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanFileFindings } from '../../../test/support/scan-file.ts';
+import { describe, expect, it } from 'vitest';
+import { scratchScanner } from '../../../test/support/scan-file.ts';
 import { mobile } from '../../../test/synth/contacts.ts';
 import { residentId } from '../../../test/synth/ids.ts';
 import { mail } from '../../../test/synth/mail.ts';
 import { name } from '../../../test/synth/names.ts';
 import { type PdfPage, pdf } from '../../../test/synth/pdf.ts';
 import { mulberry32 } from '../../../test/synth/rng.ts';
-import type { FileSummary } from '../scan-file.ts';
-import type { Finding } from '../types.ts';
 import { ScanIoError } from './errors.ts';
 import { isPdfHead, layoutLines, layoutRuns, pageText, pdfFromBytes, unspaceLetters } from './pdf.ts';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'shiming-pdf-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-let n = 0;
-async function scan(bytes: Uint8Array, ext = 'pdf'): Promise<{ findings: Finding[]; summary: FileSummary }> {
-  const path = join(dir, `p${n++}.${ext}`);
-  await writeFile(path, bytes);
-  return scanFileFindings(path, { showValues: true });
-}
+const scan = scratchScanner('pdf', 'pdf');
 
 /** What a PDF's parts hold, as text. */
 async function partsOf(bytes: Uint8Array): Promise<Record<string, string>> {

@@ -1,35 +1,17 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanFileFindings } from '../../../test/support/scan-file.ts';
+import { describe, expect, it } from 'vitest';
+import { scratchScanner } from '../../../test/support/scan-file.ts';
 import { mobile } from '../../../test/synth/contacts.ts';
 import { residentId } from '../../../test/synth/ids.ts';
 import { name } from '../../../test/synth/names.ts';
 import { mulberry32 } from '../../../test/synth/rng.ts';
 import { type XlsCell, xls } from '../../../test/synth/xls.ts';
-import type { FileSummary } from '../scan-file.ts';
-import type { Finding } from '../types.ts';
 import { readCompoundFile } from './cfb.ts';
 import { ScanIoError } from './errors.ts';
 import { doubleText, rkValue } from './xls.ts';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'shiming-xls-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-let n = 0;
-async function scan(bytes: Uint8Array, ext = 'xls'): Promise<{ findings: Finding[]; summary: FileSummary }> {
-  const path = join(dir, `w${n++}.${ext}`);
-  await writeFile(path, bytes);
-  return scanFileFindings(path, { showValues: true });
-}
+const scan = scratchScanner('xls', 'xls');
 
 const rng = mulberry32(97);
 const people = Array.from({ length: 40 }, () => ({
