@@ -50,7 +50,7 @@ export function sealMaskedView(
 }
 
 /**
- * Opens a view: field → masked value, in the order the fields were written.
+ * Opens a view: field → masked value, in field-id order.
  * @throws CryptoError when the view is not this subject's (AAD) or was tampered with
  */
 export function openMaskedView(
@@ -67,6 +67,21 @@ export function openMaskedView(
     if (isPiTypeId(field)) out.set(field, masked);
   }
   return out;
+}
+
+/** The view of a subject rebuilt from its stored field ciphertexts (decrypted, masked, sealed). */
+export function rebuildMaskedView(
+  keyring: Keyring,
+  tenant: string,
+  subject: string,
+  stored: Iterable<readonly [PiTypeId, Uint8Array]>,
+  dek: AeadKey,
+): Uint8Array {
+  const plain = [...stored].map(
+    ([field, ciphertext]) =>
+      [field, utf8Decoder.decode(keyring.decryptField(tenant, subject, field, ciphertext, dek))] as const,
+  );
+  return sealMaskedView(keyring, tenant, subject, plain, dek);
 }
 
 /** Actor of the audit entries of {@link backfillMaskedViews}. */
@@ -106,14 +121,8 @@ export async function backfillMaskedViews(core: VaultCore, limit: number): Promi
     for (const r of list) {
       const dek = await core.keys.unwrap(tenant, r.subject_id, r.wrapped_dek!);
       try {
-        const plain = [...(stored.get(r.subject_id) ?? [])].map(
-          ([field, ciphertext]) =>
-            [
-              field,
-              utf8Decoder.decode(keyring.decryptField(tenant, r.subject_id, field, ciphertext, dek)),
-            ] as const,
-        );
-        views.push({ id: r.subject_id, view: sealMaskedView(keyring, tenant, r.subject_id, plain, dek) });
+        const view = rebuildMaskedView(keyring, tenant, r.subject_id, stored.get(r.subject_id) ?? [], dek);
+        views.push({ id: r.subject_id, view });
       } finally {
         dek.destroy();
       }

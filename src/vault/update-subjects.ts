@@ -27,7 +27,7 @@ import {
 import { VaultError } from './errors.ts';
 import { normaliseFields } from './fields.ts';
 import { SUBJECT_ID_PATTERN } from './ids.ts';
-import { sealMaskedView } from './masked-view.ts';
+import { rebuildMaskedView } from './masked-view.ts';
 import type { VaultFieldsTable } from './schema.ts';
 import { type SubjectRow, selectFields, selectSubjects } from './subject-rows.ts';
 
@@ -38,7 +38,6 @@ export interface SubjectUpdate {
 }
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 
 /** Throws the error for a subject that cannot change (missing, archived, erased). */
 export function requireActive(row: SubjectRow | undefined, item: number): asserts row is SubjectRow {
@@ -186,14 +185,10 @@ async function applyUpdates(
         updates.map((u) => u.id),
       );
       for (const u of updates) {
-        const dek = deks.get(u.id)!;
-        const plain = [...(stored.get(u.id) ?? [])].map(
-          ([field, ciphertext]) =>
-            [field, utf8Decoder.decode(keyring.decryptField(tenant, u.id, field, ciphertext, dek))] as const,
-        );
+        const view = rebuildMaskedView(keyring, tenant, u.id, stored.get(u.id) ?? [], deks.get(u.id)!);
         await trx
           .updateTable('vault_subjects')
-          .set({ masked_view: sealMaskedView(keyring, tenant, u.id, plain, dek) })
+          .set({ masked_view: view })
           .where('tenant_id', '=', tenant)
           .where('subject_id', '=', u.id)
           .execute();
