@@ -170,8 +170,8 @@ describe('other report formats', () => {
 
   it('writes CSV with a header', async () => {
     const r = await shiming(['scan', 'dump.sql', '--format', 'csv'], dir);
-    expect(r.stdout.split('\r\n')[0]).toBe('path,line,column,field,type,score,masked');
-    expect(r.stdout).toContain('dump.sql,6,30,id_card,CN_RESIDENT_ID');
+    expect(r.stdout.split('\r\n')[0]).toBe('path,line,column,field,part,type,score,masked');
+    expect(r.stdout).toContain('dump.sql,6,30,id_card,,CN_RESIDENT_ID');
   });
 
   it('prints a human summary by default', async () => {
@@ -257,5 +257,9 @@ describe('Office files', () => {
       runs: { results: { locations: { logicalLocations?: { name: string }[] }[] }[] }[];
     };
     expect(sarif.runs[0]!.results[0]!.locations[0]!.logicalLocations).toEqual([{ name: '在职' }]);
+    const csv = (await shiming(['scan', '.', '--format', 'csv', '--jobs', '1'], office)).stdout.split('\r\n');
+    expect(csv[0]).toBe('path,line,column,field,part,type,score,masked');
+    expect(csv[1]).toMatch(/^员工花名册\.xlsx,2,2,身份证号码,在职,CN_RESIDENT_ID,/);
+    expect(csv[5]).toMatch(/^说明\.docx,1,9,,document,CN_MOBILE,/);
   });
 });

@@ -29,6 +29,7 @@ export function csvHeader(showValues: boolean): string {
     'line',
     'column',
     'field',
+    'part',
     'type',
     'score',
     'masked',
@@ -45,7 +46,7 @@ export function renderFindings(spec: RenderFormat, batch: readonly Finding[]): s
     return s;
   }
   for (const f of batch) {
-    const cells = [f.path, f.line, f.column, f.field, f.type, f.score, f.masked];
+    const cells = [f.path, f.line, f.column, f.field, f.part, f.type, f.score, f.masked];
     if (spec.showValues) cells.push(f.value);
     s += `${cells.map(csvCell).join(',')}\r\n`;
   }
