@@ -15,6 +15,7 @@ import { bankCard, mobile } from './synth/contacts.ts';
 import { encodeGbk } from './synth/gbk.ts';
 import { residentId } from './synth/ids.ts';
 import { docx, xlsx } from './synth/office.ts';
+import { pdf } from './synth/pdf.ts';
 import { mulberry32 } from './synth/rng.ts';
 
 function shiming(args: string[], cwd: string): Promise<CliRun> {
@@ -234,6 +235,8 @@ describe('Office files', () => {
       ]),
     );
     await writeFile(join(office, '说明.docx'), docx([`如有疑问请致电 ${phones[0]}`]));
+    // A scanned ID card: pages of image, no text layer.
+    await writeFile(join(office, '身份证扫描件.pdf'), pdf([{ texts: [], imageOnly: true }]));
   });
   afterAll(async () => {
     await rm(office, { recursive: true, force: true });
@@ -261,5 +264,24 @@ describe('Office files', () => {
     expect(csv[0]).toBe('path,line,column,field,part,type,score,masked');
     expect(csv[1]).toMatch(/^员工花名册\.xlsx,2,2,身份证号码,在职,CN_RESIDENT_ID,/);
     expect(csv[5]).toMatch(/^说明\.docx,1,9,,document,CN_MOBILE,/);
+  });
+
+  it('names the files it could not see into, in the summary and as SARIF warnings', async () => {
+    const summary = await shiming(['scan', '.'], office);
+    expect(summary.code).toBe(0);
+    expect(summary.stdout).toContain('1 part of 1 file not read');
+    expect(summary.stdout).toMatch(
+      /Not fully read \(may hold PI\)\n {2}身份证扫描件\.pdf {2}1 part not read \(pdf: .*no text layer/,
+    );
+    const sarif = JSON.parse((await shiming(['scan', '.', '--format', 'sarif'], office)).stdout) as {
+      runs: {
+        invocations: {
+          toolExecutionNotifications: { descriptor: { id: string }; message: { text: string } }[];
+        }[];
+      }[];
+    };
+    const notes = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications;
+    expect(notes.map((n) => n.descriptor.id)).toEqual(['UNREADABLE_PARTS']);
+    expect(notes[0]!.message.text).toContain('身份证扫描件.pdf');
   });
 });

@@ -13,6 +13,7 @@ import { CATALOGUE } from '../../pi/catalogue.ts';
 import type { PiTypeId } from '../../pi/types.ts';
 import { VERSION } from '../../version.ts';
 import type { Output, ProblemReport, Reporter } from './reporter.ts';
+import { unreadableText } from './unreadable.ts';
 
 /** A SARIF artifact URI for a report path: relative paths stay relative, with `/` separators. */
 export function sarifUri(path: string): string {
@@ -96,7 +97,12 @@ export function sarifReporter(out: Output, types: readonly PiTypeId[]): Reporter
       }
       await out.write(s);
     },
-    async file() {},
+    async file(s) {
+      // A file the scan could not fully see into is a warning, like a file it could not read.
+      if ((s.unreadableEntries ?? 0) > 0) {
+        problems.push({ code: 'UNREADABLE_PARTS', path: s.path, message: `${s.path}: ${unreadableText(s)}` });
+      }
+    },
     async problem(p) {
       problems.push(p);
     },

@@ -7,7 +7,9 @@
 import pc from 'picocolors';
 import { CATALOGUE } from '../../pi/catalogue.ts';
 import type { PiTypeId } from '../../pi/types.ts';
+import type { FileSummary } from '../scan-file.ts';
 import type { Output, ProblemReport, Reporter } from './reporter.ts';
+import { unreadableText } from './unreadable.ts';
 
 export interface SummaryOptions {
   readonly colour: boolean;
@@ -39,6 +41,7 @@ export function summaryReporter(out: Output, options: SummaryOptions): Reporter 
   const maxExamples = options.examples ?? 3;
   let binary = 0;
   let unreadable = 0;
+  const partlyRead: FileSummary[] = [];
   return {
     async findings(batch) {
       for (const f of batch) {
@@ -60,6 +63,7 @@ export function summaryReporter(out: Output, options: SummaryOptions): Reporter 
     async file(s) {
       if (s.skipped) binary++;
       unreadable += s.unreadableEntries ?? 0;
+      if ((s.unreadableEntries ?? 0) > 0) partlyRead.push(s);
     },
     async problem(p) {
       problems.push(p);
@@ -72,7 +76,7 @@ export function summaryReporter(out: Output, options: SummaryOptions): Reporter 
           ` in ${t.files} file${t.files === 1 ? '' : 's'} (${fmtBytes(t.bytes)}, ${t.seconds.toFixed(2)} s, ${mbs.toFixed(1)} MiB/s)` +
           (binary > 0 ? `; ${binary} binary skipped` : '') +
           (unreadable > 0
-            ? `; ${c.yellow(`${unreadable} part${unreadable === 1 ? '' : 's'} of archives or workbooks not readable (encrypted?)`)}`
+            ? `; ${c.yellow(`${unreadable} part${unreadable === 1 ? '' : 's'} of ${partlyRead.length} file${partlyRead.length === 1 ? '' : 's'} not read`)}`
             : '') +
           (problems.length > 0
             ? `; ${c.yellow(`${problems.length} problem${problems.length === 1 ? '' : 's'}`)}`
@@ -98,6 +102,12 @@ export function summaryReporter(out: Output, options: SummaryOptions): Reporter 
         }
       } else {
         lines.push('', c.green('No personal information found.'));
+      }
+      if (partlyRead.length > 0) {
+        // Files the scan could not see into may hold PI all the same: name them.
+        lines.push('', c.bold(c.yellow('Not fully read (may hold PI)')));
+        for (const s of partlyRead.slice(0, 50)) lines.push(`  ${c.cyan(s.path)}  ${unreadableText(s)}`);
+        if (partlyRead.length > 50) lines.push(`  … and ${partlyRead.length - 50} more`);
       }
       if (problems.length > 0) {
         lines.push('', c.bold(c.yellow('Problems')));
