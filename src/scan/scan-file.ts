@@ -64,7 +64,13 @@ export async function* scanFileEvents(
     // Zips (Office files among them) and Office 97-2003 files are binary to the sniffer: what
     // they hold is read part by part.
     const head = await inside(path, () => readHead(path, 8));
-    if (isPdfHead(head)) return yield* scanContainer(path, scanPdf(path, options));
+    if (isPdfHead(head)) {
+      const pdf = await inside(path, () => openPdf(path));
+      const { size } = await stat(path);
+      return yield* scanContainer(path, scanOfficeParts(pdf, options, path), () =>
+        Math.floor((pdf.progress?.() ?? 0) * size),
+      );
+    }
     if (isZipHead(head)) {
       const archive = await inside(path, () => openZipFile(path));
       if (archive !== undefined) return yield* scanContainer(path, scanArchive(archive, options, path));
@@ -307,10 +313,14 @@ async function readHead(path: string, n: number): Promise<Uint8Array> {
   }
 }
 
-/** The findings of an archive or Office file (see scan-archive.ts), in batches. */
+/**
+ * The findings of an archive or Office file (see scan-archive.ts), in batches; with `bytesRead`,
+ * progress events as it grows (a PDF's pages).
+ */
 async function* scanContainer(
   path: string,
   findings: AsyncGenerator<Finding, ArchiveResult>,
+  bytesRead?: () => number,
 ): AsyncGenerator<FileEvent, FileSummary> {
   let result: ArchiveResult | undefined;
   // The findings, each step's failure reported as the file's, the archive's result kept.
@@ -329,7 +339,7 @@ async function* scanContainer(
       await findings.return(undefined as never).catch(() => {});
     }
   }
-  const count = yield* inBatches(steps());
+  const count = yield* inBatches(steps(), bytesRead);
   if (result === undefined)
     throw new ScanIoError('READ_ERROR', path, `${path}: the scan of its parts stopped early`);
   const bytes = (await stat(path)).size;
@@ -341,11 +351,6 @@ async function* scanContainer(
     format: result.kind,
     ...(result.unreadable > 0 ? { unreadableEntries: result.unreadable } : {}),
   };
-}
-
-/** A PDF's pages (see io/pdf.ts) through the engine. */
-async function* scanPdf(path: string, options: ScanOptions): AsyncGenerator<Finding, ArchiveResult> {
-  return yield* scanOfficeParts(await openPdf(path), options, path);
 }
 
 /** `scanFileEvents` with callbacks (the worker threads post each event back). */

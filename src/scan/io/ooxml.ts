@@ -68,6 +68,8 @@ export interface OfficeDocument {
   parts(): AsyncIterable<OfficePart>;
   /** Parts found unreadable while reading (a PDF with no text: a scan); asked after `parts`. */
   unreadableParts?(): number;
+  /** How far reading has got, 0 to 1 (a PDF: pages read of all), for the progress bar. */
+  progress?(): number;
   close(): void;
 }
 

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +11,7 @@ import { mail } from '../../../test/synth/mail.ts';
 import { name } from '../../../test/synth/names.ts';
 import { type PdfPage, pdf } from '../../../test/synth/pdf.ts';
 import { mulberry32 } from '../../../test/synth/rng.ts';
+import { type FileSummary, scanFileEvents } from '../scan-file.ts';
 import { ScanIoError } from './errors.ts';
 import { isPdfHead, layoutLines, layoutRuns, pageText, pdfFromBytes, unspaceLetters } from './pdf.ts';
 
@@ -368,6 +372,39 @@ describe('PDF files', () => {
     );
     const truncated = pdf(pages).subarray(0, 200);
     await expect(scan(truncated)).rejects.toBeInstanceOf(ScanIoError);
+  });
+
+  it('reports progress page by page through a large PDF', async () => {
+    const lines = Array.from({ length: 50 }, (_, r) => ({
+      x: 20,
+      y: 800 - r * 15,
+      text: `第${r}行 联系电话 ${mobile(rng, { format: 'plain' })} ${'备注说明'.repeat(12)}`,
+      size: 6,
+    }));
+    const bytes = pdf(
+      Array.from({ length: 200 }, () => ({ texts: lines })),
+      { compress: false },
+    );
+    expect(bytes.length).toBeGreaterThan(3 * 1024 * 1024);
+    const path = join(await mkdtemp(join(tmpdir(), 'shiming-pdf-progress-')), 'big.pdf');
+    await writeFile(path, bytes);
+    const seen: number[] = [];
+    const events = scanFileEvents(path, {});
+    let summary: FileSummary | undefined;
+    for (;;) {
+      const r = await events.next();
+      if (r.done) {
+        summary = r.value;
+        break;
+      }
+      if (r.value.kind === 'progress') seen.push(r.value.bytes);
+    }
+    await rm(dirname(path), { recursive: true, force: true });
+    // Several steps before the end, rising, ending at the file's size.
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    expect(seen.at(-1)).toBe(bytes.length);
+    expect(summary).toMatchObject({ format: 'pdf', bytes: bytes.length, findings: 10_000 });
   });
 
   it('knows a PDF by its first bytes only', () => {

@@ -336,9 +336,11 @@ export async function pdfFromBytes(bytes: Uint8Array, label: string): Promise<Of
     throw damagedFile(label, 'cannot read the PDF', error);
   }
   let textless = true;
+  let pagesRead = 0;
   return {
     kind: 'pdf',
     unreadableParts: () => (textless && doc.numPages > 0 ? 1 : 0),
+    progress: () => (doc.numPages === 0 ? 1 : pagesRead / doc.numPages),
     parts: async function* () {
       const meta = await doc.getMetadata().catch(() => undefined);
       const info = (meta?.info ?? {}) as Record<string, unknown>;
@@ -376,6 +378,7 @@ export async function pdfFromBytes(bytes: Uint8Array, label: string): Promise<Of
           yield { ...textPart(`page${n}`, `${text}\n`, laid.format), linesBefore: laid.linesBefore };
         } finally {
           page.cleanup();
+          pagesRead = n;
         }
       }
     },
