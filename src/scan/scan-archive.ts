@@ -67,10 +67,11 @@ export async function* scanOfficeParts(
     for await (const part of office.parts()) {
       const name = prefix + part.name;
       const before = part.linesBefore ?? 0;
+      const shift = (part.firstLine ?? 1) - 1 - before;
       for await (const f of scanStream(part.chunks, { ...options, format: part.format, path })) {
-        if (before > 0) {
+        if (before > 0 || shift !== 0) {
           if (f.line <= before) continue;
-          yield { ...f, line: f.line - before, part: name };
+          yield { ...f, line: f.line + shift, part: name };
           continue;
         }
         const cell = part.locate?.(f.start);

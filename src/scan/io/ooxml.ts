@@ -57,6 +57,8 @@ export interface OfficePart {
    * taken off findings' line numbers, and findings on them dropped.
    */
   readonly linesBefore?: number;
+  /** The line of the whole (a PDF page) this part's first line is (default 1): findings move there. */
+  readonly firstLine?: number;
 }
 
 /** An opened Office file. */

@@ -188,6 +188,23 @@ describe('pages that are tables', () => {
     });
   });
 
+  it('end at their last row: a sign-off line and prose below are plain text, on their own lines', () => {
+    const page = pageText(
+      layoutLines([
+        ...header,
+        ...row(680, [who, 0], [id, 100], [phone, 300]),
+        ...row(660, ['制表人：王芳', 0], ['审核人：陈静', 300]),
+        run(`如有疑问请联系${who}`, 0, 640),
+      ]),
+      undefined,
+    );
+    expect(page).toMatchObject({
+      format: 'tsv',
+      text: `姓名\t身份证号\t手机\t备注\n${who}\t${id}\t${phone}\t`,
+      rest: { text: `制表人：王芳\t审核人：陈静\n如有疑问请联系${who}`, firstLine: 3 },
+    });
+  });
+
   it('stay plain text when their rows do not fit the header', () => {
     const clash = layoutLines([
       ...header,
@@ -310,6 +327,31 @@ describe('PDF files', () => {
     expect(findings.filter((f) => f.type === 'CN_NAME').map((f) => f.field)).toEqual(
       new Array(6).fill('姓名'),
     );
+  });
+
+  it('reads what follows a table on its page as text, on the page lines it sits on', async () => {
+    const boss = name(rng);
+    const { findings } = await scan(
+      pdf([
+        {
+          texts: [
+            ...['序号', '姓名', '身份证号', '联系电话'].map((text, c) => ({ x: 40 + c * 90, y: 780, text })),
+            ...['1', who, id, phone].map((text, c) => ({ x: 40 + c * 90, y: 760, text, size: 9 })),
+            { x: 40, y: 730, text: `制表人：${boss}` },
+            { x: 40, y: 710, text: `紧急联系人电话 ${other}` },
+          ],
+          fields: [{ name: 'lxr', label: '联系人', value: boss }],
+        },
+      ]),
+    );
+    expect(findings.map((f) => [f.line, f.field ?? null, f.type, f.value])).toEqual([
+      [2, '姓名', 'CN_NAME', who],
+      [2, '身份证号', 'CN_RESIDENT_ID', id],
+      [2, '联系电话', 'CN_MOBILE', phone],
+      [3, null, 'CN_NAME', boss],
+      [4, null, 'CN_MOBILE', other],
+      [5, null, 'CN_NAME', boss],
+    ]);
   });
 
   it('counts a PDF without any text (a scan) as unreadable', async () => {

@@ -224,18 +224,33 @@ function placeInColumns(cells: readonly Cell[], columns: Columns): string[] | un
 /** Lines a page's table header must be among (title rows may come first). */
 const HEADER_WITHIN = 10;
 
+/** A line of `label：value` pairs (a form's line, a report's sign-off): not a row of a table. */
+const LABELLED = /[：:]\s*\S/;
+
+/** How a page is read: its text, and for a table page the lines after the table apart. */
+export interface PageText {
+  readonly text: string;
+  readonly format: 'tsv' | 'text';
+  /** The table's columns, for the next page to carry. */
+  readonly columns?: Columns;
+  /** Lines put before the page's own (a carried header). */
+  readonly linesBefore: number;
+  /** After a table: the lines below its last row, as plain text, and the page line they start on. */
+  readonly rest?: { readonly text: string; readonly firstLine: number };
+}
+
 /**
  * A page as TSV when it is a table, so that columns name their values' fields (`身份证号`,
  * `出生日期`) as they do in the workbook the page was printed from. The header is the first line
  * of three or more labels among the first ten; without one, a page continuing the previous
  * page's table (rows whose cells fall in its columns) is read under that header, which is then
- * put before the page's text (`linesBefore`). Anything else stays plain text.
+ * put before the page's text (`linesBefore`). The table ends at its last row: what follows (a
+ * sign-off line, prose, a footer) is plain text, so it is not read under the table's columns.
+ * A page that is no table stays plain text.
  */
-export function pageText(
-  lines: readonly Cell[][],
-  carried: Columns | undefined,
-): { text: string; format: 'tsv' | 'text'; columns?: Columns; linesBefore: number } {
-  const plain = (): string => lines.map((cells) => cells.map((c) => c.text).join('\t')).join('\n');
+export function pageText(lines: readonly Cell[][], carried: Columns | undefined): PageText {
+  const joined = (cells: readonly Cell[]): string => cells.map((c) => c.text).join('\t');
+  const plain = (): string => lines.map(joined).join('\n');
   let header = -1;
   for (let i = 0; i < Math.min(lines.length, HEADER_WITHIN); i++) {
     const cells = lines[i]!;
@@ -247,26 +262,39 @@ export function pageText(
   const columns = header >= 0 ? columnsOf(lines[header]!, lines.slice(header + 1)) : carried;
   if (columns === undefined) return { text: plain(), format: 'text', linesBefore: 0 };
   const rows = lines.slice(header + 1);
-  const placed = rows.map((cells) => (cells.length >= 2 ? placeInColumns(cells, columns) : undefined));
-  // A table when most lines below the header are rows of it.
+  const placed = rows.map((cells) =>
+    cells.length >= 2 && !cells.every((c) => LABELLED.test(c.text))
+      ? placeInColumns(cells, columns)
+      : undefined,
+  );
+  // A table when most lines from the header down to its last row are rows of it (what follows
+  // the last row, a sign-off or prose, does not count against it).
+  let last = placed.length - 1;
+  while (last >= 0 && placed[last] === undefined) last--;
   const fitting = placed.filter((p) => p !== undefined).length;
-  if (rows.length === 0 || fitting < rows.length / 2) {
+  if (last < 0 || fitting < (last + 1) / 2) {
     return header >= 0 && rows.length === 0
       ? { text: plain(), format: 'text', columns, linesBefore: 0 }
       : { text: plain(), format: 'text', linesBefore: 0 };
   }
-  const text = lines.map((cells, i) => {
-    if (i === header) return cells.map((c) => c.text).join('\t');
+  const end = header + 2 + last; // lines[0, end) are the title, header and table
+  const text = lines.slice(0, end).map((cells, i) => {
+    if (i === header) return joined(cells);
     // Title lines above the header get its width in empty cells, as Excel writes a title row
     // into a CSV (`2024年工资表,,,,`): the engine then takes them for titles, not a header.
-    if (i < header)
-      return (
-        cells.map((c) => c.text).join('\t') + '\t'.repeat(Math.max(0, columns.labels.length - cells.length))
-      );
+    if (i < header) return joined(cells) + '\t'.repeat(Math.max(0, columns.labels.length - cells.length));
     return placed[i - header - 1]?.join('\t') ?? cells.map((c) => c.text).join(' ');
   });
-  if (header >= 0) return { text: text.join('\n'), format: 'tsv', columns, linesBefore: 0 };
-  return { text: [columns.labels.join('\t'), ...text].join('\n'), format: 'tsv', columns, linesBefore: 1 };
+  const rest =
+    end < lines.length ? { text: lines.slice(end).map(joined).join('\n'), firstLine: end + 1 } : undefined;
+  const table = header >= 0 ? text : [columns.labels.join('\t'), ...text];
+  return {
+    text: table.join('\n'),
+    format: 'tsv',
+    columns,
+    linesBefore: header >= 0 ? 0 : 1,
+    ...(rest === undefined ? {} : { rest }),
+  };
 }
 
 /** The page's filled form fields as `label：value` lines. */
@@ -372,10 +400,21 @@ export async function pdfFromBytes(bytes: Uint8Array, label: string): Promise<Of
           const laid = pageText(layoutLines(runs), carried);
           carried = laid.columns;
           const annotations = (await page.getAnnotations().catch(() => [])) as Record<string, unknown>[];
-          const text = [laid.text, formLines(annotations)].filter((t) => t.trim() !== '').join('\n');
+          const form = formLines(annotations);
+          const name = `page${n}`;
+          if (laid.format === 'tsv') {
+            // The table, then what follows it (and the form's fields) as text, on the page's lines.
+            yield { ...textPart(name, `${laid.text}\n`, 'tsv'), linesBefore: laid.linesBefore };
+            const after = [laid.rest?.text ?? '', form].filter((t) => t.trim() !== '').join('\n');
+            const firstLine = laid.rest?.firstLine ?? laid.text.split('\n').length - laid.linesBefore + 1;
+            if (after !== '') yield { ...textPart(name, `${after}\n`), firstLine };
+            textless = false;
+            continue;
+          }
+          const text = [laid.text, form].filter((t) => t.trim() !== '').join('\n');
           if (text === '') continue;
           textless = false;
-          yield { ...textPart(`page${n}`, `${text}\n`, laid.format), linesBefore: laid.linesBefore };
+          yield textPart(name, `${text}\n`);
         } finally {
           page.cleanup();
           pagesRead = n;
