@@ -81,6 +81,8 @@ describe.each(testDialects)('attacks on the vault on %s', (dialect) => {
   };
   const readPlain = (id: string) =>
     call('GET', `/v1/subjects/${id}?access=PLAIN`, 'investigator', undefined, INVESTIGATE);
+  const readMasked = (id: string) =>
+    call('GET', `/v1/subjects/${id}`, 'agent', undefined, { 'shiming-purpose': 'customer-support' });
   const stillUp = async () => {
     const health = await app().app.inject({ url: '/healthz' });
     expect(health.statusCode).toBe(200);
@@ -120,8 +122,6 @@ describe.each(testDialects)('attacks on the vault on %s', (dialect) => {
     await setCipher(a, 'CN_MOBILE', bMobile);
     await setCipher(b, 'CN_MOBILE', aMobile);
 
-    const readMasked = (id: string) =>
-      call('GET', `/v1/subjects/${id}`, 'agent', undefined, { 'shiming-purpose': 'customer-support' });
     for (const id of [a, b]) {
       expectRefused(await readPlain(id), 500, 'DATA_INTEGRITY');
       // A masked read comes from the subject's sealed masked view: its own masked values, never
@@ -229,8 +229,6 @@ describe.each(testDialects)('attacks on the vault on %s', (dialect) => {
         .select('masked_view')
         .where('subject_id', '=', subject)
         .executeTakeFirstOrThrow();
-    const readMasked = (id: string) =>
-      call('GET', `/v1/subjects/${id}`, 'agent', undefined, { 'shiming-purpose': 'customer-support' });
     const aView = (await row(a)).masked_view!;
     const bView = (await row(b)).masked_view!;
     await db.updateTable('vault_subjects').set({ masked_view: bView }).where('subject_id', '=', a).execute();
