@@ -7,7 +7,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { ScanIoError } from '../../src/scan/io/errors.ts';
 import { type FileSummary, scanFileEvents } from '../../src/scan/scan-file.ts';
 import type { Finding, ScanOptions } from '../../src/scan/types.ts';
 
@@ -50,4 +52,29 @@ export function scratchScanner(
     await writeFile(path, content);
     return scanFileFindings(path, options);
   };
+}
+
+/**
+ * Fuzzes a reader: `good` with up to 12 bytes overwritten, scanned by `scan`, must either scan or
+ * fail with a ScanIoError, never crash or hang (`FUZZ_RUNS` runs, default 150).
+ */
+export async function assertSurvivesCorruption(
+  good: Uint8Array,
+  scan: (bytes: Uint8Array) => Promise<unknown>,
+): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.nat(good.length - 1), fc.nat(255)), { minLength: 1, maxLength: 12 }),
+      async (flips) => {
+        const bad = Uint8Array.from(good);
+        for (const [at, v] of flips) bad[at] = v;
+        try {
+          await scan(bad);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ScanIoError);
+        }
+      },
+    ),
+    { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
+  );
 }
