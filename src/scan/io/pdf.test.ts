@@ -13,7 +13,7 @@ import { type PdfPage, pdf } from '../../../test/synth/pdf.ts';
 import { mulberry32 } from '../../../test/synth/rng.ts';
 import { type FileSummary, scanFileEvents } from '../scan-file.ts';
 import { ScanIoError } from './errors.ts';
-import { isPdfHead, layoutLines, layoutRuns, pageText, pdfFromBytes, unspaceLetters } from './pdf.ts';
+import { isPdfHead, layoutLines, pageText, pdfFromBytes, type Run, unspaceLetters } from './pdf.ts';
 
 const scan = scratchScanner('pdf', 'pdf');
 
@@ -48,6 +48,12 @@ const run = (str: string, x: number, y: number, extra: Partial<{ width: number; 
   width: extra.width ?? [...str].reduce((w, c) => w + (c.charCodeAt(0) < 0x80 ? 5 : 10), 0),
   hasEOL: extra.hasEOL ?? false,
 });
+
+/** The runs laid out as text: lines of cells apart by tabs. */
+const layoutRuns = (runs: readonly Run[]): string =>
+  layoutLines(runs)
+    .map((cells) => cells.map((c) => c.text).join('\t'))
+    .join('\n');
 
 describe('laying text runs out as lines', () => {
   it('joins glyphs set one by one, and breaks lines on a new baseline', () => {

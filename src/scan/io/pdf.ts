@@ -156,11 +156,9 @@ export function layoutLines(runs: readonly Run[]): Cell[][] {
   return lines;
 }
 
-/** Lines of cells as text: cells apart by tabs. */
-export function layoutRuns(runs: readonly Run[]): string {
-  return layoutLines(runs)
-    .map((cells) => cells.map((c) => c.text).join('\t'))
-    .join('\n');
+/** A line of cells as text: cells apart by tabs. */
+function lineText(cells: readonly Cell[]): string {
+  return cells.map((c) => c.text).join('\t');
 }
 
 /** A table's columns: their labels and the stretch of the page each one covers. */
@@ -249,8 +247,7 @@ export interface PageText {
  * A page that is no table stays plain text.
  */
 export function pageText(lines: readonly Cell[][], carried: Columns | undefined): PageText {
-  const joined = (cells: readonly Cell[]): string => cells.map((c) => c.text).join('\t');
-  const plain = (): string => lines.map(joined).join('\n');
+  const plain = (): string => lines.map(lineText).join('\n');
   let header = -1;
   for (let i = 0; i < Math.min(lines.length, HEADER_WITHIN); i++) {
     const cells = lines[i]!;
@@ -279,14 +276,14 @@ export function pageText(lines: readonly Cell[][], carried: Columns | undefined)
   }
   const end = header + 2 + last; // lines[0, end) are the title, header and table
   const text = lines.slice(0, end).map((cells, i) => {
-    if (i === header) return joined(cells);
+    if (i === header) return lineText(cells);
     // Title lines above the header get its width in empty cells, as Excel writes a title row
     // into a CSV (`2024年工资表,,,,`): the engine then takes them for titles, not a header.
-    if (i < header) return joined(cells) + '\t'.repeat(Math.max(0, columns.labels.length - cells.length));
+    if (i < header) return lineText(cells) + '\t'.repeat(Math.max(0, columns.labels.length - cells.length));
     return placed[i - header - 1]?.join('\t') ?? cells.map((c) => c.text).join(' ');
   });
   const rest =
-    end < lines.length ? { text: lines.slice(end).map(joined).join('\n'), firstLine: end + 1 } : undefined;
+    end < lines.length ? { text: lines.slice(end).map(lineText).join('\n'), firstLine: end + 1 } : undefined;
   const table = header >= 0 ? text : [columns.labels.join('\t'), ...text];
   return {
     text: table.join('\n'),
